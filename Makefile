@@ -1,0 +1,83 @@
+# Exchange for Change — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := var/tools/bin/uv
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/exchange
+PYTEST_WORKERS ?= 2
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install assets run dev test test-sqlite test-postgres lint chromium postgres demo bench-gallery clean
+
+help:
+	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install what the tests need and run the whole suite on SQLite and PostgreSQL"
+	@echo "make lint   - ruff, ruff format --check, import-linter, mypy"
+	@echo "make dev    - Django's debug server with the task worker"
+
+$(UV):
+	$(PYTHON) -m venv var/tools
+	var/tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: .venv/.synced
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+exchange/static/build/css/main.css: node_modules/.installed frontend/main.scss frontend/build.mjs
+	node frontend/build.mjs
+
+assets: exchange/static/build/css/main.css
+
+demo: install assets
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+
+run: demo
+	HOST=$(HOST) PORT=$(PORT) bin/serve
+
+dev: demo
+	DEBUG=1 HOST=$(HOST) PORT=$(PORT) bin/serve --dev
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	.venv/bin/mypy
+
+test: install assets chromium lint test-sqlite test-postgres
+
+test-sqlite: install assets
+	@echo "== test suite on SQLite =="
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres: install assets postgres
+	@echo "== test suite on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+bench-gallery: install
+	$(PY) bench/gallery.py
+
+clean:
+	rm -rf .venv var/tools node_modules exchange/static/build

@@ -1,0 +1,62 @@
+"""Roles and the permissions each holds. Roles are Django groups; views check one permission each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+
+class Perm(StrEnum):
+    MODERATE_EXAMPLES = "examples.moderate_example"
+    FEATURE_EXAMPLES = "examples.feature_example"
+    VIEW_AUDIT_LOG = "core.view_auditentry"
+    MANAGE_CAMPAIGNS = "examples.change_campaign"
+
+
+class Role(StrEnum):
+    MODERATOR = "Moderators"
+    FACILITATOR = "Facilitators"
+    ORGANISER = "Organisers"
+    ADMIN = "Administrators"
+
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.MODERATOR: [Perm.MODERATE_EXAMPLES, Perm.FEATURE_EXAMPLES, Perm.VIEW_AUDIT_LOG],
+    # Facilitators and organisers gain their permissions with the workshops and events apps.
+    Role.FACILITATOR: [],
+    Role.ORGANISER: [],
+    Role.ADMIN: [
+        Perm.MODERATE_EXAMPLES,
+        Perm.FEATURE_EXAMPLES,
+        Perm.VIEW_AUDIT_LOG,
+        Perm.MANAGE_CAMPAIGNS,
+        "examples.add_campaign",
+        "examples.delete_campaign",
+        "examples.view_campaign",
+    ],
+}
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponse)
+
+
+def permission_required(perm: Perm) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Sign-in first (redirect), then 403 for signed-in people without the permission."""
+
+    def decorator(view: Callable[..., R]) -> Callable[..., R]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

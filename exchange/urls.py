@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from exchange.api.api import api
+
+urlpatterns = [
+    path("", include("exchange.core.urls")),
+    path("accounts/", include("exchange.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("exchange.examples.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler403 = "exchange.core.views.permission_denied"
+handler404 = "exchange.core.views.page_not_found"
+handler500 = "exchange.core.views.server_error"

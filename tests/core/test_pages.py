@@ -1,0 +1,35 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("core:accessibility", "Accessibility statement for Exchange for Change"),
+        ("core:privacy", "Privacy notice"),
+        ("core:comments_policy", "Comments policy"),
+    ],
+)
+def test_static_pages_render_in_the_layout(client, name, heading):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert heading in html
+    assert 'class="govuk-skip-link"' in html
+    assert "govuk-phase-banner" in html
+    assert "Exchange for Change" in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_uses_the_not_found_template(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_health_check(client):
+    assert client.get(reverse("core:health")).json() == {"status": "ok"}
