@@ -25,7 +25,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:  # noqa: N805
+    def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         """Give the user a verified allauth email address so they can sign in."""
         if not create:
             return
@@ -33,11 +33,13 @@ class UserFactory(DjangoModelFactory):
 
         obj.save()
         EmailAddress.objects.get_or_create(
-            user=obj, email=obj.email, defaults={"verified": extracted is not False, "primary": True}
+            user=obj,
+            email=obj.email,
+            defaults={"verified": extracted is not False, "primary": True},
         )
 
     @factory.post_generation
-    def roles(obj: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:  # noqa: N805
+    def roles(obj: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
         if not create or not extracted:
             return
         from exchange.accounts.services import roles_ensure, user_role_add
@@ -99,7 +101,7 @@ class ExampleFactory(DjangoModelFactory):
     status = ExampleStatus.DRAFT
 
     @factory.post_generation
-    def tags(obj: Example, create: bool, extracted: list[Tag] | None, **kwargs: object) -> None:  # noqa: N805
+    def tags(obj: Example, create: bool, extracted: list[Tag] | None, **kwargs: object) -> None:
         if create and extracted:
             obj.tags.set(extracted)
 

@@ -23,7 +23,9 @@ class SignupProfileForm(forms.Form):
         required=False,
         help_text=_("Shown beside what you share. Your email address is never shown."),
     )
-    organisation = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
+    organisation = forms.CharField(
+        label=_("Organisation (optional)"), max_length=200, required=False
+    )
 
     def signup(self, request, user: User) -> None:  # type: ignore[no-untyped-def]
         user.display_name = self.cleaned_data["display_name"].strip()

@@ -13,7 +13,9 @@ from exchange.core.models import AuditEntry
 from exchange.core.tasks import send_email_task
 
 
-def audit_log(*, actor: Any, action: str, target: models.Model | None = None, **data: Any) -> AuditEntry:
+def audit_log(
+    *, actor: Any, action: str, target: models.Model | None = None, **data: Any
+) -> AuditEntry:
     """Record who did what to which object. Call inside the transaction that made the change."""
     entry = AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -27,7 +27,8 @@ class Campaign(models.Model):
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=models.F("opens_at")),
+                condition=models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
                 name="campaign_closes_after_opening",
             )
         ]
@@ -100,7 +101,9 @@ class Example(models.Model):
     permanence = models.CharField(
         _("temporary or should it stay?"), max_length=16, choices=Permanence.choices
     )
-    risks_of_reverting = models.TextField(_("what could make it revert"), max_length=5000, blank=True)
+    risks_of_reverting = models.TextField(
+        _("what could make it revert"), max_length=5000, blank=True
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="examples")
     show_as_anonymous = models.BooleanField(_("show me as anonymous"), default=False)
 
@@ -127,7 +130,9 @@ class Example(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="example_gallery_idx"),
-            models.Index(fields=["status", "is_featured", "-featured_at"], name="example_featured_idx"),
+            models.Index(
+                fields=["status", "is_featured", "-featured_at"], name="example_featured_idx"
+            ),
             models.Index(fields=["campaign", "status"], name="example_campaign_idx"),
         ]
         constraints = [

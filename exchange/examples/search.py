@@ -37,4 +37,6 @@ def example_search_index_update(*, example_ids: Iterable[int]) -> None:
     """
     if not uses_postgres_search():
         return
-    Example.objects.filter(pk__in=list(example_ids)).update(search_vector=search_vector_expression())
+    Example.objects.filter(pk__in=list(example_ids)).update(
+        search_vector=search_vector_expression()
+    )

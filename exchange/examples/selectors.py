@@ -17,7 +17,9 @@ def example_published_queryset() -> QuerySet[Example]:
 
 def example_featured_list(*, limit: int = 6) -> list[Example]:
     return list(
-        example_published_queryset().filter(is_featured=True).order_by("-featured_at", "-pk")[:limit]
+        example_published_queryset()
+        .filter(is_featured=True)
+        .order_by("-featured_at", "-pk")[:limit]
     )
 
 
@@ -27,4 +29,8 @@ def example_recent_list(*, limit: int = 6) -> list[Example]:
 
 def campaign_open_list() -> list[Campaign]:
     now = timezone.now()
-    return [c for c in Campaign.objects.filter(opens_at__lte=now).order_by("-opens_at") if c.is_open(now)]
+    return [
+        c
+        for c in Campaign.objects.filter(opens_at__lte=now).order_by("-opens_at")
+        if c.is_open(now)
+    ]
