@@ -1,0 +1,200 @@
+"""``analyse``: themes, sub-themes, quotes, sentiment and change over time for a list of texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from exchange_analysis import cluster, drift, labels, quotes
+from exchange_analysis.embed import make_embedder
+from exchange_analysis.model import ThemeModel, weak_thresholds
+from exchange_analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE, default_model
+from exchange_analysis.types import Assignment, Quote, SentimentSummary, Synthesis, Theme
+
+LABEL_SAMPLE = 30_000  # texts used for c-TF-IDF labels on very large inputs
+QUOTES_PER_THEME = 3
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def analyse(
+    texts: Sequence[str],
+    dates: Sequence[drift.DateLike] | None = None,
+    *,
+    n_themes: int | None = None,
+    n_subthemes: int | None = None,
+    embedder: str = "auto",
+    seed: int = 0,
+    period: str | None = None,
+    progress: Progress | None = None,
+) -> Synthesis:
+    """Find themes in texts.
+
+    n_themes: number of top-level themes (default: 4-12, chosen by silhouette of the sub-theme
+    centres). n_subthemes: number of sub-themes in all (default: about sqrt(n) / 1.5). Every
+    text is assigned to one sub-theme and its theme; none is dropped. dates (same length as
+    texts, date objects or strings; None for unknown) add prevalence and sentiment per period
+    and drift findings. period: "week", "month" or "quarter" (default: chosen from the span).
+    The result is the same for the same inputs and seed.
+    """
+    say = progress or _noop
+    clean = [t if isinstance(t, str) else "" for t in texts]
+    if dates is not None and len(dates) != len(clean):
+        raise ValueError(f"got {len(clean)} texts but {len(dates)} dates")
+    if n_themes is not None and n_themes < 1:
+        raise ValueError("n_themes must be at least 1")
+    if n_subthemes is not None and n_subthemes < 1:
+        raise ValueError("n_subthemes must be at least 1")
+    emb = make_embedder(embedder)
+    if not clean:
+        return Synthesis([], [], [], [], emb.name, seed, None)
+
+    say(f"embedding {len(clean)} texts ({emb.name})")
+    emb.fit(clean, seed)
+    x = emb.transform(clean)
+
+    say("clustering")
+    k_fine = n_subthemes or cluster.auto_k(len(clean))
+    if n_themes is not None:
+        k_fine = max(k_fine, n_themes)
+    fine, k = cluster.fine_clusters(x, k_fine, seed)
+    centres = cluster.centres(x, fine, k)
+    sizes = np.bincount(fine, minlength=k).astype(np.int64)
+    top_raw = cluster.top_level(centres, sizes, n_themes, seed)
+    fine, top_of_fine, k_top = _renumber(fine, top_raw, sizes)
+    centres = cluster.centres(x, fine, k)
+    top = top_of_fine[fine]
+
+    sims = np.einsum("ij,ij->i", x, centres[fine]).astype(np.float32)
+    thresholds = weak_thresholds(sims, fine, k)
+    empty = np.linalg.norm(x, axis=1) == 0
+
+    say("scoring sentiment")
+    sentiment_model = default_model()
+    scores = sentiment_model.score(clean)
+    classes = sentiment_model.classify(clean)
+
+    say("labelling themes")
+    sample = _label_sample(len(clean), seed)
+    fine_kw = labels.class_tfidf_keywords([clean[i] for i in sample], fine[sample], k)
+    top_kw = labels.class_tfidf_keywords([clean[i] for i in sample], top[sample], k_top)
+    fine_labels = labels.distinct_labels(fine_kw, "Sub-theme")
+    top_labels = labels.distinct_labels(top_kw, "Theme")
+
+    say("choosing quotes")
+    top_centres = cluster.centres(x, top, k_top)
+    themes: list[Theme] = []
+    for t in range(k_top):
+        subs: list[Theme] = []
+        for s in np.flatnonzero(top_of_fine == t):
+            members = np.flatnonzero(fine == s).astype(np.int64)
+            subs.append(
+                Theme(
+                    id=int(s),
+                    label=fine_labels[s],
+                    keywords=fine_kw[s],
+                    size=len(members),
+                    quotes=_quotes(clean, members, x, centres[s], scores),
+                    sentiment=_summary(scores[members], classes[members]),
+                    parent=t,
+                )
+            )
+        members = np.flatnonzero(top == t).astype(np.int64)
+        themes.append(
+            Theme(
+                id=t,
+                label=top_labels[t],
+                keywords=top_kw[t],
+                size=len(members),
+                quotes=_quotes(clean, members, x, top_centres[t], scores),
+                sentiment=_summary(scores[members], classes[members]),
+                parent=None,
+                subthemes=subs,
+            )
+        )
+
+    assignments = [
+        Assignment(
+            index=i,
+            theme=int(top[i]),
+            subtheme=int(fine[i]),
+            confidence=0.0 if empty[i] else float(np.clip(sims[i], 0.0, 1.0)),
+            weak_fit=bool(empty[i] or sims[i] < thresholds[fine[i]]),
+            sentiment=float(scores[i]),
+        )
+        for i in range(len(clean))
+    ]
+
+    periods_stats = []
+    found = []
+    if dates is not None:
+        say("measuring change over time")
+        days = [drift.parse_date(d) for d in dates]
+        known = [d for d in days if d is not None]
+        unit = period or drift.choose_unit(known)
+        per = [drift.period_of(d, unit) if d is not None else None for d in days]
+        periods_stats = drift.period_stats(per, top, scores, list(range(k_top)))
+        found = drift.findings(
+            periods_stats, per, top, scores, {t.id: t.label for t in themes}
+        )
+
+    model = ThemeModel(
+        embedder=emb,
+        centres=centres,
+        parents=top_of_fine,
+        thresholds=thresholds,
+        theme_labels=top_labels,
+        subtheme_labels=fine_labels,
+        seed=seed,
+    )
+    return Synthesis(themes, assignments, periods_stats, found, emb.name, seed, model)
+
+
+def _renumber(
+    fine: npt.NDArray[np.int64], top_raw: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
+    """Number top-level themes largest first, and sub-themes by theme then size, so ids are
+    stable and sub-theme 0 belongs to the largest theme."""
+    top_ids = np.unique(top_raw)
+    top_sizes = {int(t): int(sizes[top_raw == t].sum()) for t in top_ids}
+    top_order = sorted(top_sizes, key=lambda t: (-top_sizes[t], t))
+    new_top = {t: i for i, t in enumerate(top_order)}
+    fine_order = sorted(
+        range(len(sizes)), key=lambda s: (new_top[int(top_raw[s])], -int(sizes[s]), s)
+    )
+    new_fine = np.empty(len(sizes), np.int64)
+    new_fine[fine_order] = np.arange(len(sizes))
+    parents = np.array([new_top[int(top_raw[s])] for s in fine_order], dtype=np.int64)
+    return new_fine[fine], parents, len(top_order)
+
+
+def _label_sample(n: int, seed: int) -> npt.NDArray[np.int64]:
+    if n <= LABEL_SAMPLE:
+        return np.arange(n, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n, LABEL_SAMPLE, replace=False)).astype(np.int64)
+
+
+def _quotes(
+    texts: Sequence[str],
+    members: npt.NDArray[np.int64],
+    x: npt.NDArray[np.float32],
+    centre: npt.NDArray[np.float32],
+    scores: npt.NDArray[np.float64],
+) -> list[Quote]:
+    picked = quotes.representative(texts, members, x, centre, QUOTES_PER_THEME)
+    return [Quote(index=i, text=texts[i], sentiment=float(scores[i])) for i in picked]
+
+
+def _summary(scores: npt.NDArray[np.float64], classes: npt.NDArray[np.int64]) -> SentimentSummary:
+    return SentimentSummary(
+        mean=float(scores.mean()) if len(scores) else 0.0,
+        negative=int((classes == NEGATIVE).sum()),
+        neutral=int((classes == NEUTRAL).sum()),
+        positive=int((classes == POSITIVE).sum()),
+    )

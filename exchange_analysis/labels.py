@@ -1,0 +1,146 @@
+"""Theme labels: class-based TF-IDF over phrases of one to three words.
+
+A phrase may contain stop words inside ("lack of communication") but never starts or ends
+with one, so every phrase is one people actually wrote. Near-duplicate phrases ("waiting
+time" / "waiting times" / "long waiting times") are merged, keeping the best-scoring one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+_WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
+# Words that carry no theme in feedback ("nothing to improve", "very good") on top of the
+# usual English stop words.
+EXTRA_STOP = frozenset(
+    """
+    nothing everything anything really just like good great excellent lovely brilliant
+    amazing fantastic thank thanks thankyou thing things lot lots way ok okay yes bit
+    think feel felt dont don't didn't doesn't isn't wasn't couldn't wouldn't can't im i'm
+    ive i've it's thats that's got get getting make made also able need needs needed
+    better best well much many one two time times
+    """.split()
+)
+STOP = frozenset(ENGLISH_STOP_WORDS) | EXTRA_STOP
+# Phrases may keep these inside ("lack of communication", "time to wait") but not at an end.
+_INNER_OK = frozenset(ENGLISH_STOP_WORDS) | {"time", "times"}
+
+
+def _phrases(text: str) -> list[str]:
+    words = _WORD.findall(text.lower())
+    out: list[str] = []
+    for i, first in enumerate(words):
+        if first in STOP or len(first) < 3:
+            continue
+        out.append(first)
+        for j in (i + 1, i + 2):
+            if j >= len(words):
+                break
+            last = words[j]
+            if any(w not in _INNER_OK and w in STOP for w in words[i + 1 : j]):
+                break
+            if last in STOP or len(last) < 3:
+                continue
+            out.append(" ".join(words[i : j + 1]))
+    return out
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(phrase: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in phrase.split() if w not in STOP)
+
+
+def merge_near_duplicates(ranked: Sequence[str], limit: int) -> list[str]:
+    """Keep phrases in rank order, dropping one whose content-word stems overlap a kept one
+    as a subset or superset ("waiting times" after "waiting time", "staff" after "staff
+    attitude")."""
+    kept: list[str] = []
+    kept_stems: list[frozenset[str]] = []
+    for phrase in ranked:
+        stems = _stems(phrase)
+        if not stems:
+            continue
+        if any(stems <= s or s <= stems for s in kept_stems):
+            continue
+        kept.append(phrase)
+        kept_stems.append(stems)
+        if len(kept) >= limit:
+            break
+    return kept
+
+
+def class_tfidf_keywords(
+    texts: Sequence[str], labels: npt.NDArray[np.int64], k: int, top: int = 8
+) -> list[list[str]]:
+    """Top phrases for each of k classes by class-based TF-IDF (BERTopic's c-TF-IDF)."""
+    if k == 0:
+        return []
+    min_df = 2 if len(texts) >= 30 else 1
+    vectoriser = CountVectorizer(analyzer=_phrases, min_df=min_df, dtype=np.float32)
+    try:
+        counts = vectoriser.fit_transform(texts)
+    except ValueError:  # no phrase at all (empty texts, emoji only)
+        return [[] for _ in range(k)]
+    vocab = np.asarray(vectoriser.get_feature_names_out())
+    onehot = sp.csr_matrix(
+        (np.ones(len(labels), np.float32), (labels, np.arange(len(labels)))),
+        shape=(k, len(labels)),
+    )
+    present = counts.copy()
+    present.data[:] = 1.0
+    class_counts = np.asarray((onehot @ counts).todense(), dtype=np.float64)
+    class_docs = np.asarray((onehot @ present).todense(), dtype=np.float64)
+    class_sizes = np.bincount(labels, minlength=k).astype(np.float64)
+    totals = class_counts.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    tf = class_counts / totals
+    avg_words = max(float(class_counts.sum()) / k, 1.0)
+    idf = np.log(1.0 + avg_words / np.maximum(class_counts.sum(axis=0), 1.0))
+    scores = tf * idf[None, :]
+    # Longer phrases read better as labels; a small bonus, and a phrase must be used by at
+    # least two texts of a theme with five or more texts.
+    lengths = np.array([p.count(" ") + 1 for p in vocab], dtype=np.float64)
+    scores *= 1.0 + 0.25 * (lengths - 1.0)[None, :]
+    scores[(class_docs < 2) & (class_sizes[:, None] >= 5)] = 0.0
+    out: list[list[str]] = []
+    for c in range(k):
+        row = scores[c]
+        order = np.argsort(-row, kind="stable")[: top * 6]
+        ranked = [str(vocab[i]) for i in order if row[i] > 0]
+        out.append(merge_near_duplicates(ranked, top))
+    return out
+
+
+def label_from_keywords(keywords: Sequence[str], fallback: str) -> str:
+    if not keywords:
+        return fallback
+    words = list(keywords[:2])
+    label = ", ".join(words)
+    return label[0].upper() + label[1:]
+
+
+def distinct_labels(
+    keyword_lists: Sequence[Sequence[str]], fallback_prefix: str
+) -> list[str]:
+    """Labels from the top two phrases, adding a third where two themes would look alike."""
+    labels = [
+        label_from_keywords(kw, f"{fallback_prefix} {i + 1}") for i, kw in enumerate(keyword_lists)
+    ]
+    seen: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        if label in seen and len(keyword_lists[i]) > 2:
+            labels[i] = f"{label}, {keyword_lists[i][2]}"
+        seen[labels[i]] = i
+    return labels
