@@ -17,15 +17,14 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from exchange_analysis.sentiment import MODEL_DIR, TOKEN_PATTERN, SentimentModel
+from exchange_analysis.sentiment import MODEL_DIR, SentimentModel
+from exchange_analysis.text import word_ngrams
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def train(texts: list[str], codes: list[int], c: float = 3.0) -> SentimentModel:
-    vectoriser = TfidfVectorizer(
-        sublinear_tf=True, ngram_range=(1, 2), min_df=2, token_pattern=TOKEN_PATTERN
-    )
+    vectoriser = TfidfVectorizer(sublinear_tf=True, analyzer=word_ngrams, min_df=2)
     x = vectoriser.fit_transform(texts)
     clf = LogisticRegression(C=c, max_iter=3000).fit(x, np.asarray(codes))
     vocabulary = {str(k): int(v) for k, v in vectoriser.vocabulary_.items()}

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +24,14 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+from exchange_analysis.text import (
+    build_vocabulary,
+    content_ngrams,
+    count_matrix,
+    smooth_idf,
+    tfidf,
+)
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -33,8 +39,6 @@ STATIC_MODEL_ENV = "EXCHANGE_ANALYSIS_STATIC_MODEL"
 ST_MODEL_ENV = "EXCHANGE_ANALYSIS_ST_MODEL"
 DEFAULT_STATIC_MODEL = Path(__file__).resolve().parent.parent / "models" / "minilm-static"
 HYBRID_STATIC_WEIGHT = 0.85
-
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9']*")
 
 
 class EmbedderError(RuntimeError):
@@ -52,13 +56,31 @@ class Embedder(Protocol):
 
     def fit(self, texts: Sequence[str], seed: int = 0) -> None: ...
 
+    def fit_transform(self, texts: Sequence[str], seed: int = 0) -> FloatArray: ...
+
     def transform(self, texts: Sequence[str]) -> FloatArray: ...
 
     def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]: ...
 
 
-def _word_tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+def randomized_components(
+    x: sp.csr_matrix, dims: int, seed: int, n_iter: int = 4
+) -> FloatArray:
+    """Top right singular vectors of x (Halko et al. randomized SVD), signs fixed."""
+    rng = np.random.default_rng(seed)
+    width = min(dims + 10, min(x.shape))
+    y = np.asarray(x @ rng.standard_normal((x.shape[1], width)))
+    for _ in range(n_iter):
+        y, _ = np.linalg.qr(y)
+        z, _ = np.linalg.qr(np.asarray(x.T @ y))
+        y = np.asarray(x @ z)
+    q, _ = np.linalg.qr(y)
+    b = np.asarray(x.T @ q).T
+    _, _, vt = np.linalg.svd(b, full_matrices=False)
+    comps = vt[:dims]
+    signs = np.sign(comps[np.arange(comps.shape[0]), np.argmax(np.abs(comps), axis=1)])
+    signs[signs == 0] = 1.0
+    return (comps * signs[:, None]).astype(np.float32)
 
 
 class TfidfEmbedder:
@@ -69,58 +91,36 @@ class TfidfEmbedder:
     def __init__(self, dims: int = 100) -> None:
         self.dims = dims
         self.vocabulary: dict[str, int] = {}
-        self.idf: FloatArray = np.zeros(0, np.float32)
+        self.idf: npt.NDArray[np.float64] = np.zeros(0)
         self.components: FloatArray = np.zeros((0, 0), np.float32)
 
-    def _counter(self) -> CountVectorizer:
-        return CountVectorizer(
-            vocabulary=self.vocabulary or None,
-            ngram_range=(1, 2),
-            stop_words=sorted(ENGLISH_STOP_WORDS),
-            token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z']+\b",
-            dtype=np.float32,
-        )
-
-    def _weighted(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        counts = counts.tocsr().astype(np.float32)
-        counts.data = 1.0 + np.log(counts.data)
-        weighted = sp.csr_matrix(counts.multiply(self.idf[None, :]))
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ weighted)
-
     def fit(self, texts: Sequence[str], seed: int = 0) -> None:
-        from sklearn.decomposition import TruncatedSVD
+        self.fit_transform(texts, seed)
 
-        self.vocabulary = {}
-        counter = self._counter()
-        counter.set_params(min_df=2 if len(texts) >= 50 else 1, max_features=50_000)
-        try:
-            counts = counter.fit_transform(texts)
-        except ValueError:  # empty vocabulary: no text has a usable word
-            self.vocabulary = {}
-            self.idf = np.zeros(0, np.float32)
-            self.components = np.zeros((0, 1), np.float32)
-            return
-        self.vocabulary = {str(k): int(v) for k, v in counter.vocabulary_.items()}
-        n = counts.shape[0]
-        df = np.bincount(counts.indices, minlength=counts.shape[1])
-        self.idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-        weighted = self._weighted(counts)
-        dims = min(self.dims, weighted.shape[1] - 1, n - 1)
+    def fit_transform(self, texts: Sequence[str], seed: int = 0) -> FloatArray:
+        docs = [content_ngrams(t) for t in texts]
+        self.vocabulary = build_vocabulary(
+            docs, min_df=2 if len(texts) >= 50 else 1, max_features=50_000
+        )
+        if not self.vocabulary:
+            self.idf = np.zeros(0)
+            self.components = np.zeros((1, 0), np.float32)
+            return np.zeros((len(texts), 1), np.float32)
+        counts = count_matrix(texts, content_ngrams, self.vocabulary)
+        self.idf = smooth_idf(counts)
+        weighted = tfidf(counts, self.idf)
+        dims = min(self.dims, weighted.shape[1] - 1, len(texts) - 1)
         if dims < 1:
             self.components = np.eye(weighted.shape[1], dtype=np.float32)
-            return
-        svd = TruncatedSVD(dims, random_state=seed, algorithm="randomized", n_iter=4)
-        svd.fit(weighted)
-        self.components = svd.components_.astype(np.float32)
+        else:
+            self.components = randomized_components(weighted, dims, seed)
+        return _l2(np.asarray(weighted @ self.components.T, dtype=np.float32))
 
     def transform(self, texts: Sequence[str]) -> FloatArray:
         if not self.vocabulary:
-            return np.zeros((len(texts), max(1, self.components.shape[0])), np.float32)
-        counts = self._counter().transform(texts)
-        reduced = np.asarray(self._weighted(counts) @ self.components.T, dtype=np.float32)
-        return _l2(reduced)
+            return np.zeros((len(texts), 1), np.float32)
+        counts = count_matrix(texts, content_ngrams, self.vocabulary)
+        return _l2(np.asarray(tfidf(counts, self.idf) @ self.components.T, dtype=np.float32))
 
     def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
         return (
@@ -132,7 +132,7 @@ class TfidfEmbedder:
     def from_state(cls, meta: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]) -> TfidfEmbedder:
         emb = cls(int(meta["dims"]))
         emb.vocabulary = {str(k): int(v) for k, v in meta["vocabulary"].items()}
-        emb.idf = arrays["idf"].astype(np.float32)
+        emb.idf = arrays["idf"].astype(np.float64)
         emb.components = arrays["components"].astype(np.float32)
         return emb
 
@@ -175,14 +175,20 @@ class StaticEmbedder:
         ).reshape(len(texts), -1)
 
     def fit(self, texts: Sequence[str], seed: int = 0) -> None:
+        self.fit_transform(texts, seed)
+
+    def fit_transform(self, texts: Sequence[str], seed: int = 0) -> FloatArray:
         raw = _l2(self._raw(texts))
         nonzero = np.linalg.norm(raw, axis=1) > 0
         self.mean = (
             raw[nonzero].mean(axis=0) if nonzero.any() else np.zeros(raw.shape[1], np.float32)
         ).astype(np.float32)
+        return self._centre(raw)
 
     def transform(self, texts: Sequence[str]) -> FloatArray:
-        raw = _l2(self._raw(texts))
+        return self._centre(_l2(self._raw(texts)))
+
+    def _centre(self, raw: FloatArray) -> FloatArray:
         nonzero = np.linalg.norm(raw, axis=1) > 0
         if self.mean.size:
             raw[nonzero] -= self.mean
@@ -210,12 +216,18 @@ class HybridEmbedder:
         self.tfidf = tfidf or TfidfEmbedder()
 
     def fit(self, texts: Sequence[str], seed: int = 0) -> None:
-        self.static.fit(texts, seed)
-        self.tfidf.fit(texts, seed)
+        self.fit_transform(texts, seed)
+
+    def fit_transform(self, texts: Sequence[str], seed: int = 0) -> FloatArray:
+        return self._join(self.static.fit_transform(texts, seed), self.tfidf.fit_transform(texts, seed))
 
     def transform(self, texts: Sequence[str]) -> FloatArray:
-        a = self.static.transform(texts) * np.sqrt(HYBRID_STATIC_WEIGHT)
-        b = self.tfidf.transform(texts) * np.sqrt(1.0 - HYBRID_STATIC_WEIGHT)
+        return self._join(self.static.transform(texts), self.tfidf.transform(texts))
+
+    @staticmethod
+    def _join(a: FloatArray, b: FloatArray) -> FloatArray:
+        a = a * np.sqrt(HYBRID_STATIC_WEIGHT)
+        b = b * np.sqrt(1.0 - HYBRID_STATIC_WEIGHT)
         return _l2(np.hstack([a, b]).astype(np.float32))
 
     def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
@@ -256,6 +268,9 @@ class SentenceTransformerEmbedder:
 
     def fit(self, texts: Sequence[str], seed: int = 0) -> None:
         return None
+
+    def fit_transform(self, texts: Sequence[str], seed: int = 0) -> FloatArray:
+        return self.transform(texts)
 
     def transform(self, texts: Sequence[str]) -> FloatArray:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")

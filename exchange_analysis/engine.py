@@ -55,8 +55,7 @@ def analyse(
         return Synthesis([], [], [], [], emb.name, seed, None)
 
     say(f"embedding {len(clean)} texts ({emb.name})")
-    emb.fit(clean, seed)
-    x = emb.transform(clean)
+    x = emb.fit_transform(clean, seed)
 
     say("clustering")
     k_fine = n_subthemes or cluster.auto_k(len(clean))

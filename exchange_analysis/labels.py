@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+from exchange_analysis.text import ENGLISH_STOP_WORDS, build_vocabulary, count_matrix
 
 _WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 # Words that carry no theme in feedback ("nothing to improve", "very good") on top of the
@@ -24,7 +25,8 @@ EXTRA_STOP = frozenset(
     amazing fantastic thank thanks thankyou thing things lot lots way ok okay yes bit
     think feel felt dont don't didn't doesn't isn't wasn't couldn't wouldn't can't im i'm
     ive i've it's thats that's got get getting make made also able need needs needed
-    better best well much many one two time times
+    better best well much many one two time times did does doing know knew told said say
+    spoke asked went come came want wanted use used way person people day
     """.split()
 )
 STOP = frozenset(ENGLISH_STOP_WORDS) | EXTRA_STOP
@@ -88,12 +90,14 @@ def class_tfidf_keywords(
     if k == 0:
         return []
     min_df = 2 if len(texts) >= 30 else 1
-    vectoriser = CountVectorizer(analyzer=_phrases, min_df=min_df, dtype=np.float32)
-    try:
-        counts = vectoriser.fit_transform(texts)
-    except ValueError:  # no phrase at all (empty texts, emoji only)
+    docs = [_phrases(t) for t in texts]
+    vocabulary = build_vocabulary(docs, min_df=min_df)
+    if not vocabulary:  # no phrase at all (empty texts, emoji only)
         return [[] for _ in range(k)]
-    vocab = np.asarray(vectoriser.get_feature_names_out())
+    counts = count_matrix(texts, _phrases, vocabulary)
+    vocab = np.empty(len(vocabulary), dtype=object)
+    for phrase, j in vocabulary.items():
+        vocab[j] = phrase
     onehot = sp.csr_matrix(
         (np.ones(len(labels), np.float32), (labels, np.arange(len(labels)))),
         shape=(k, len(labels)),

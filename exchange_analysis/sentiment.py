@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
+
+from exchange_analysis.text import count_matrix, tfidf, word_ngrams
 
 MODEL_DIR = Path(__file__).resolve().parent / "data" / "sentiment"
-TOKEN_PATTERN = r"(?u)\b\w[\w']*\b"
 NEGATIVE, NEUTRAL, POSITIVE = 0, 1, 2
 CLASS_NAMES = ("negative", "neutral", "positive")
 
@@ -38,17 +38,9 @@ class SentimentModel:
         self.coef = coef
         self.intercept = intercept
         self.classes = classes
-        self._counter = CountVectorizer(
-            vocabulary=vocabulary, ngram_range=(1, 2), token_pattern=TOKEN_PATTERN
-        )
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
-        counts = sp.csr_matrix(self._counter.transform(list(texts)), dtype=np.float64)
-        counts.data = 1.0 + np.log(counts.data)
-        x = sp.csr_matrix(counts.multiply(self.idf[None, :]))
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+        return tfidf(count_matrix(texts, word_ngrams, self.vocabulary), self.idf)
 
     def proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probability of each human code (columns in ``self.classes`` order)."""
