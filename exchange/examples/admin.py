@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from exchange.examples.models import Attachment, Campaign, Example, Tag
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "opens_at", "closes_at", "pre_moderation"]
+    list_filter = ["pre_moderation"]
+    search_fields = ["title", "introduction"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "opens_at"
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["original_name", "file", "content_type", "size", "uploaded_at"]
+    readonly_fields = ["original_name", "file", "content_type", "size", "uploaded_at"]
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # New files go through the submission form, which checks their type from the content.
+        return False
+
+
+@admin.register(Example)
+class ExampleAdmin(admin.ModelAdmin):
+    """Moderation decisions belong in the moderation pages, which email authors and keep the
+    audit log; here the workflow fields are read-only."""
+
+    list_display = [
+        "title",
+        "campaign",
+        "author",
+        "status",
+        "is_featured",
+        "submitted_at",
+        "published_at",
+    ]
+    list_filter = ["status", "is_featured", "campaign", "sector", "permanence"]
+    search_fields = ["title", "summary", "organisation", "author__display_name"]
+    list_select_related = ["campaign", "author"]
+    raw_id_fields = ["author"]
+    filter_horizontal = ["tags"]
+    readonly_fields = [
+        "status",
+        "moderator_message",
+        "is_featured",
+        "featured_at",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "published_at",
+    ]
+    date_hierarchy = "created_at"
+    inlines = [AttachmentInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "example", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "example__title"]
+    list_select_related = ["example"]
+    raw_id_fields = ["example"]
+    readonly_fields = ["content_type", "size", "uploaded_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
