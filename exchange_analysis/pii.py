@@ -85,7 +85,7 @@ _CALLED = re.compile(
     r"\b(?:called|named|name is|name's|names are|ask for|asked for|thanks to|thank you to)"
     r"\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?(?:\s+and\s+[A-Z][a-z'’-]+)?)"
 )
-_CAPITALISED = re.compile(r"\b([A-Z][a-z'’-]+)(?:\s+([A-Z][a-z'’-]+))?")
+_CAPITALISED = re.compile(r"\b([A-Z][a-z'’-]+)(?=\s+([A-Z][a-z'’-]+))?")
 # Capitalised words that follow a first name but are not surnames.
 _NOT_SURNAME = frozenset(
     """The And But Was Is Were Who Which That This From With Ward Team Nurse Doctor Hospital
@@ -140,7 +140,7 @@ def _spans(text: str) -> list[Finding]:
         has_surname = surname is not None and surname not in _NOT_SURNAME
         if first in ambiguous and not has_surname:
             continue
-        end = m.end(2) if has_surname else m.end(1)
+        end = m.end(2) if has_surname and m.end(2) > 0 else m.end(1)
         add("NAME", m.start(1), end)
     return found
 
