@@ -121,11 +121,7 @@ def _spans(text: str) -> list[Finding]:
         if 9 <= len(digits) <= 15:
             add("PHONE", m.start(), m.end())
     for m in _POSTCODE.finditer(text):
-        token = m.group()
-        # Lower-case look-alikes ("ab1 2cd" is fine, "me2 3pm" is not worth the risk) are kept
-        # only when the outward code is upper case as people write postcodes.
-        if token[:2].isupper() or token[0].isupper():
-            add("POSTCODE", m.start(), m.end())
+        add("POSTCODE", m.start(), m.end())
     for m in _ADDRESS.finditer(text):
         add("ADDRESS", m.start(), m.end())
     for m in _TITLE.finditer(text):
