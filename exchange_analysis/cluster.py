@@ -4,7 +4,6 @@ themes by agglomerating the fine themes' centres."""
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +41,7 @@ def centres(x: FloatArray, labels: IntArray, k: int) -> FloatArray:
     np.add.at(out, labels, x)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (out / norms).astype(np.float32)
+    return np.asarray(out / norms, dtype=np.float32)
 
 
 def kmeans(x: FloatArray, k: int, seed: int, n_init: int = 3, iters: int = 50) -> IntArray:
@@ -120,9 +119,7 @@ def spectral(x: FloatArray, k: int, seed: int) -> IntArray:
         # A tiny isolated group would eat a whole eigenvector; link every part to the next
         # one through its first member so the graph is connected.
         firsts = np.array([np.flatnonzero(parts == p)[0] for p in range(n_parts)])
-        links = sp.csr_matrix(
-            (np.full(n_parts - 1, 0.5), (firsts[:-1], firsts[1:])), shape=(n, n)
-        )
+        links = sp.csr_matrix((np.full(n_parts - 1, 0.5), (firsts[:-1], firsts[1:])), shape=(n, n))
         a = sp.csr_matrix(a + links + links.T)
     degree = np.asarray(a.sum(axis=1)).ravel()
     d = 1.0 / np.sqrt(degree)
@@ -212,8 +209,8 @@ def agglomerate(x: FloatArray, sizes: npt.NDArray[np.int64], target: int) -> Int
             ci = vec[i] / weight[i]
             for j in range(i + 1, len(groups)):
                 cj = vec[j] / weight[j]
-                cost = weight[i] * weight[j] / (weight[i] + weight[j]) * float(
-                    np.sum((ci - cj) ** 2)
+                cost = (
+                    weight[i] * weight[j] / (weight[i] + weight[j]) * float(np.sum((ci - cj) ** 2))
                 )
                 if cost < best[0]:
                     best = (cost, i, j)

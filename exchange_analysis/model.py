@@ -126,9 +126,7 @@ class ThemeModel:
                 embedder=embedder_from_state(doc["embedder"], arrays),
                 centres=np.load(path / "centres.npy", allow_pickle=False).astype(np.float32),
                 parents=np.load(path / "parents.npy", allow_pickle=False).astype(np.int64),
-                thresholds=np.load(path / "thresholds.npy", allow_pickle=False).astype(
-                    np.float32
-                ),
+                thresholds=np.load(path / "thresholds.npy", allow_pickle=False).astype(np.float32),
                 theme_labels=[str(s) for s in doc["theme_labels"]],
                 subtheme_labels=[str(s) for s in doc["subtheme_labels"]],
                 seed=int(doc["seed"]),

@@ -71,7 +71,7 @@ _ADDRESS = re.compile(
     rf"""
     (?:\b(?i:flat|apartment|apt|unit)\s+\d+[a-z]?,?\s+)?
     \b\d{{1,4}}[a-z]?,?\s+
-    (?:[A-Z][a-z'’-]+\s+){{1,3}}
+    (?:[A-Z][a-z'\u2019-]+\s+){{1,3}}
     (?i:{_STREET_TYPES})\b\.?
     (?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?
     """,
@@ -79,18 +79,54 @@ _ADDRESS = re.compile(
 )
 _TITLE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Nurse|Sister|Matron|Sir|Dame|Lady|Lord)"
-    r"\.?\s+((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+[A-Z][a-z'’-]+)?)"
+    r"\.?\s+((?:[A-Z][a-z'\u2019-]+|[A-Z]\.)(?:\s+[A-Z][a-z'\u2019-]+)?)"
 )
 _CALLED = re.compile(
     r"\b(?:called|named|name is|name's|names are|ask for|asked for|thanks to|thank you to)"
-    r"\s+([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?(?:\s+and\s+[A-Z][a-z'’-]+)?)"
+    r"\s+([A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+)?(?:\s+and\s+[A-Z][a-z'\u2019-]+)?)"
 )
-_CAPITALISED = re.compile(r"\b([A-Z][a-z'’-]+)(?=\s+([A-Z][a-z'’-]+))?")
+_CAPITALISED = re.compile(r"\b([A-Z][a-z'\u2019-]+)(?=\s+([A-Z][a-z'\u2019-]+))?")
 # Capitalised words that follow a first name but are not surnames.
 _NOT_SURNAME = frozenset(
-    """The And But Was Is Were Who Which That This From With Ward Team Nurse Doctor Hospital
-    Unit Service Services Staff Ambulance Trust Nhs NHS Road Street I He She They We Thank
-    Thanks Very Also Always""".split()
+    [
+        "The",
+        "And",
+        "But",
+        "Was",
+        "Is",
+        "Were",
+        "Who",
+        "Which",
+        "That",
+        "This",
+        "From",
+        "With",
+        "Ward",
+        "Team",
+        "Nurse",
+        "Doctor",
+        "Hospital",
+        "Unit",
+        "Service",
+        "Services",
+        "Staff",
+        "Ambulance",
+        "Trust",
+        "Nhs",
+        "NHS",
+        "Road",
+        "Street",
+        "I",
+        "He",
+        "She",
+        "They",
+        "We",
+        "Thank",
+        "Thanks",
+        "Very",
+        "Also",
+        "Always",
+    ]
 )
 
 

@@ -69,7 +69,7 @@ def representative(
         sims = cx @ cx[best]
         for j in range(len(cand)):
             if not blocked[j] and (
-                sims[j] >= NEAR_DUPLICATE_COSINE and np.linalg.norm(cx[j]) > 0
+                (sims[j] >= NEAR_DUPLICATE_COSINE and np.linalg.norm(cx[j]) > 0)
                 or _near_duplicate(toks[j], toks[best])
             ):
                 blocked[j] = True

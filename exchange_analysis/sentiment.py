@@ -82,7 +82,8 @@ class SentimentModel:
     @classmethod
     def load(cls, directory: Path = MODEL_DIR) -> SentimentModel:
         vocabulary = {
-            str(k): int(v) for k, v in json.loads((directory / "vocabulary.json").read_text()).items()
+            str(k): int(v)
+            for k, v in json.loads((directory / "vocabulary.json").read_text()).items()
         }
         return cls(
             vocabulary,

@@ -52,7 +52,7 @@ def test_round_trip(tmp_path: Path, coder):
 
 
 def test_bad_training_data():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="label sets"):
         train_coder(["a"], [])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no codes"):
         train_coder(["a", "b"], [set(), set()])

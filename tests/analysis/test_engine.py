@@ -48,7 +48,8 @@ def test_labels_and_quotes_are_readable(feedback):
     texts, _, _ = feedback
     result = analyse(texts, n_themes=3, embedder="tfidf")
     for theme in result.themes:
-        assert theme.label and theme.label[0].isupper()
+        assert theme.label
+        assert theme.label[0].isupper()
         assert theme.keywords
         assert 1 <= len(theme.quotes) <= 3
         quoted = [q.text for q in theme.quotes]
@@ -85,14 +86,15 @@ def test_requested_number_of_themes(feedback):
 
 def test_empty_input():
     result = analyse([])
-    assert result.themes == [] and result.assignments == []
+    assert result.themes == []
+    assert result.assignments == []
 
 
 def test_bad_arguments(feedback):
     texts, _, _ = feedback
     with pytest.raises(ValueError, match="dates"):
         analyse(texts, dates=["2022-01-01"])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n_themes"):
         analyse(texts, n_themes=0)
     with pytest.raises(EmbedderError):
         make_embedder("word2vec")
@@ -124,7 +126,7 @@ def test_no_findings_without_change(feedback):
 
 
 def test_assign_and_round_trip(tmp_path: Path, feedback):
-    texts, topics, _ = feedback
+    texts, _topics, _ = feedback
     result = analyse(texts, n_themes=3, n_subthemes=3, embedder="tfidf")
     model = result.model
     assert model is not None
@@ -135,7 +137,9 @@ def test_assign_and_round_trip(tmp_path: Path, feedback):
     loaded = ThemeModel.load(tmp_path / "m")
     after = loaded.assign(new)
     assert before == after
-    assert len(after) == 4 and after[2].weak_fit and after[3].weak_fit
+    assert len(after) == 4
+    assert after[2].weak_fit
+    assert after[3].weak_fit
     again = loaded.assign(texts)
     original = [a.subtheme for a in result.assignments]
     agree = np.mean([a.subtheme == o for a, o in zip(again, original, strict=True)])
