@@ -155,6 +155,8 @@ class ExampleForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments (optional)"),
         required=False,
+        # Empty files are reported, by name, by attachment_check.
+        allow_empty_file=True,
         widget=MultipleFileInput(attrs={"class": "govuk-file-upload"}),
     )
 
