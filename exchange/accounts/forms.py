@@ -1,3 +1,12 @@
+"""Account forms: the profile and the extra sign-up fields.
+
+allauth imports SignupProfileForm (ACCOUNT_SIGNUP_FORM_CLASS) while it builds its own forms, so
+this module must never import allauth's forms: the GOV.UK versions of those live in
+exchange/accounts/allauth_forms.py.
+"""
+
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +17,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "organisation"]
+        labels = {
+            "display_name": _("Display name"),
+            "organisation": _("Organisation (optional)"),
+        }
         help_texts = {
             "display_name": _("Shown beside what you share. Your email address is never shown."),
             "organisation": _("For example, “Leeds Teaching Hospitals” or “Bristol City Council”."),
