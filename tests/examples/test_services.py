@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from unittest import mock
 
@@ -174,7 +175,7 @@ def test_changes_requested_example_can_be_edited():
 def test_submit_puts_example_awaiting_moderation_and_alerts_moderators(
     django_capture_on_commit_callbacks, mailoutbox, moderator, admin_user, participant
 ):
-    ModeratorOutsider = UserFactory(email="not-a-moderator@example.org")
+    outsider = UserFactory(email="not-a-moderator@example.org")
     example = ExampleFactory(author=participant, title="Shields <b>printed</b> locally")
     with django_capture_on_commit_callbacks(execute=True):
         services.example_submit(actor=participant, example=example)
@@ -185,7 +186,7 @@ def test_submit_puts_example_awaiting_moderation_and_alerts_moderators(
     assert audit_actions(example) == ["example.submit"]
     recipients = sorted(address for message in mailoutbox for address in message.to)
     assert recipients == sorted([moderator.email, admin_user.email])
-    assert ModeratorOutsider.email not in recipients
+    assert outsider.email not in recipients
     message = mailoutbox[0]
     assert "awaiting moderation" in message.subject
     assert "Shields <b>printed</b> locally" in message.subject
@@ -572,3 +573,78 @@ def test_attachment_delete_refused_for_others_and_once_submitted(participant):
     with pytest.raises(ExampleStateError):
         services.attachment_delete(actor=example.author, attachment=attachment)
     assert example.attachments.count() == 1
+
+
+# Concurrency (PostgreSQL: SQLite serialises writers anyway) --------------------------------
+
+
+def _approve_concurrently(example_pk: int, moderator_pk: int) -> list[str]:
+    """Two moderators approve the same example at once; returns each thread's outcome.
+
+    Each thread pauses (up to a second) after reading the example's state so that, without
+    the row lock, both read "submitted" before either writes.
+    """
+    import threading
+
+    from django.db import connection
+
+    from exchange.accounts.models import User
+    from exchange.examples.models import Example
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    real_check = services._check_awaiting
+
+    def paused_check(example):
+        real_check(example)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=1)
+
+    def run() -> None:
+        try:
+            services.example_approve(
+                actor=User.objects.get(pk=moderator_pk), example=Example(pk=example_pk)
+            )
+            outcomes.append("approved")
+        except ExampleStateError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    with mock.patch.object(services, "_check_awaiting", paused_check):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return sorted(outcomes)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_control_without_the_row_lock_both_moderators_approve():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    example = SubmittedExampleFactory()
+    with mock.patch.object(
+        services, "_lock", lambda example: type(example).objects.get(pk=example.pk)
+    ):
+        outcomes = _approve_concurrently(example.pk, moderator.pk)
+    assert outcomes == ["approved", "approved"]
+    assert AuditEntry.objects.filter(action="example.approve").count() == 2
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_with_the_row_lock_exactly_one_approval_succeeds():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    moderator = UserFactory(roles=[Role.MODERATOR])
+    example = SubmittedExampleFactory()
+    assert _approve_concurrently(example.pk, moderator.pk) == ["approved", "refused"]
+    assert AuditEntry.objects.filter(action="example.approve").count() == 1
