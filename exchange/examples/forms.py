@@ -184,6 +184,7 @@ class ExampleForm(forms.Form):
         }
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
         self.helper.layout = Layout(
@@ -287,6 +288,7 @@ class RejectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
 
 
@@ -306,6 +308,7 @@ class RequestChangesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.label_size = Size.SMALL
 
 
