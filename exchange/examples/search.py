@@ -7,10 +7,33 @@ same fields, with snippets highlighted in Python, so the demo works without Post
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.contrib.postgres.search import SearchVector
+import nh3
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
 from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Replace
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from exchange.examples.models import Example
 
@@ -40,3 +63,175 @@ def example_search_index_update(*, example_ids: Iterable[int]) -> None:
     Example.objects.filter(pk__in=list(example_ids)).update(
         search_vector=search_vector_expression()
     )
+
+
+# Searching -----------------------------------------------------------------------------------
+
+MAX_QUERY_LENGTH = 200
+# Highlights are marked with private-use characters inside the database, then the snippet is
+# escaped in Python and only these markers become <mark> tags: user text can never inject HTML.
+_START, _STOP = "\ue000", "\ue001"
+SNIPPET_FIELDS = ("summary", "what_changed", "enablers", "evidence")
+FALLBACK_SEARCH_FIELDS = (
+    "title",
+    "summary",
+    "what_changed",
+    "enablers",
+    "evidence",
+    "organisation",
+)
+SNIPPET_CHARS = 220
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_words(q: str) -> list[str]:
+    """The distinct words of a query, lower-cased, in order (the SQLite fallback needs all)."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(q[:MAX_QUERY_LENGTH].lower()):
+        seen.setdefault(word, None)
+    return list(seen)
+
+
+def search_query(q: str) -> SearchQuery:
+    return SearchQuery(q[:MAX_QUERY_LENGTH], search_type="websearch", config=SEARCH_CONFIG)
+
+
+def example_search_filter(queryset: QuerySet[Example], *, q: str) -> QuerySet[Example]:
+    """Examples matching `q`, annotated with `rank` (higher is more relevant)."""
+    if uses_postgres_search():
+        query = search_query(q)
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+    words = search_words(q)
+    if not words:
+        return queryset.none()
+    tag_through = Example.tags.through
+    for word in words:
+        matches = Q()
+        for field in FALLBACK_SEARCH_FIELDS:
+            matches |= Q(**{f"{field}__icontains": word})
+        matches |= Q(
+            Exists(tag_through.objects.filter(example_id=OuterRef("pk"), tag__name__icontains=word))
+        )
+        queryset = queryset.filter(matches)
+    # A rough relevance: words in the title count most, then the summary.
+    title_hits = Q()
+    summary_hits = Q()
+    for word in words:
+        title_hits |= Q(title__icontains=word)
+        summary_hits |= Q(summary__icontains=word)
+    return queryset.annotate(
+        rank=Case(
+            When(title_hits, then=Value(3.0)),
+            When(summary_hits, then=Value(2.0)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+    )
+
+
+def _marked_to_html(marked: str, *, escaped: bool = False) -> SafeString:
+    """Turn a snippet whose highlights are wrapped in the private-use markers into safe HTML.
+
+    The text is escaped here unless the database already escaped it (`escaped=True`); only the
+    markers become <mark> tags.
+    """
+    text = " ".join(marked.split())
+    html = (text if escaped else escape(text)).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    # Belt and braces: nothing but <mark> survives, and an unbalanced marker (a user could type
+    # one) is closed or dropped.
+    return mark_safe(nh3.clean(html, tags={"mark"}, attributes={}))
+
+
+def _sql_escaped(expression: Any) -> Replace:
+    """HTML-escape text inside the database, so ts_headline keeps (not strips) tag-like input."""
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        expression = Replace(expression, Value(character), Value(entity))
+    return expression
+
+
+def highlight(text: str, words: Iterable[str], *, length: int = SNIPPET_CHARS) -> SafeString:
+    """A window of `text` around the first matching word, escaped, with every match in <mark>.
+
+    The SQLite stand-in for PostgreSQL's ts_headline.
+    """
+    words = [w for w in words if w]
+    if not words or not text:
+        return mark_safe(escape(_shorten(text, length)))
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    first = pattern.search(text)
+    start = 0
+    if first and first.start() > length // 3:
+        start = first.start() - length // 3
+        # Start on a word boundary.
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    window = text[start:end]
+    parts: list[str] = []
+    position = 0
+    for match in pattern.finditer(window):
+        parts.append(window[position : match.start()])
+        parts.append(f"{_START}{match.group(0)}{_STOP}")
+        position = match.end()
+    parts.append(window[position:])
+    marked = "".join(parts)
+    if start > 0:
+        marked = "… " + marked
+    if end < len(text):
+        marked += " …"
+    return _marked_to_html(marked)
+
+
+def _shorten(text: str, length: int) -> str:
+    if len(text) <= length:
+        return text
+    cut = text.rfind(" ", 0, length)
+    return text[: cut if cut > 0 else length] + " …"
+
+
+def example_snippets(*, example_ids: Sequence[int], q: str) -> dict[int, SafeString]:
+    """Highlighted snippets for a page of search results, in one query.
+
+    PostgreSQL: `ts_headline` over the example's text (markers escaped in Python afterwards).
+    SQLite: the same fields highlighted in Python.
+    """
+    if not example_ids or not q.strip():
+        return {}
+    fields = Example.objects.filter(pk__in=list(example_ids))
+    if uses_postgres_search():
+        text = Concat(
+            *[
+                part
+                for field in SNIPPET_FIELDS
+                for part in (Coalesce(F(field), Value(""), output_field=TextField()), Value(" \n"))
+            ],
+            output_field=TextField(),
+        )
+        rows = fields.annotate(
+            headline=SearchHeadline(
+                _sql_escaped(text),
+                search_query(q),
+                config=SEARCH_CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        ).values_list("pk", "headline")
+        return {pk: _marked_to_html(headline or "", escaped=True) for pk, headline in rows}
+    words = search_words(q)
+    snippets = {}
+    for pk, *texts in fields.values_list("pk", *SNIPPET_FIELDS):
+        chosen = next(
+            (t for t in texts if t and any(w in t.lower() for w in words)),
+            texts[0] or "",
+        )
+        snippets[pk] = highlight(chosen, words)
+    return snippets

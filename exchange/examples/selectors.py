@@ -1,17 +1,99 @@
+"""Reads for the gallery, example pages, campaigns, the home page and the API.
+
+Every list here is bounded: it selects only the columns a card needs, joins the campaign and
+author in the same query and prefetches tags, so a page costs the same few queries whatever
+its length.
+"""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from exchange.examples.models import Campaign, Example, ExampleStatus
+from exchange.core.permissions import Perm
+from exchange.examples.models import Attachment, Campaign, Example, ExampleStatus, Tag
+from exchange.examples.search import example_search_filter, search_words, uses_postgres_search
+
+# The columns example cards (gallery, home page, campaign page, API lists) read.
+CARD_FIELDS = (
+    "id",
+    "title",
+    "summary",
+    "sector",
+    "organisation",
+    "permanence",
+    "show_as_anonymous",
+    "is_featured",
+    "published_at",
+    "status",
+    "campaign__id",
+    "campaign__title",
+    "campaign__slug",
+    "author__id",
+    "author__display_name",
+    "author__first_name",
+    "author__last_name",
+)
+
+
+class GallerySort(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+    RELEVANCE = "relevance"
+
+
+_ORDERINGS = {
+    GallerySort.NEWEST: ("-published_at", "-pk"),
+    GallerySort.OLDEST: ("published_at", "pk"),
+    GallerySort.TITLE: ("title", "pk"),
+    GallerySort.RELEVANCE: ("-rank", "-published_at", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class ExampleFilters:
+    """What a reader narrowed the gallery (or the API list) to; empty strings mean "any"."""
+
+    q: str = ""
+    campaign: str = ""  # campaign slug
+    sector: str = ""
+    tag: str = ""  # tag slug
+    permanence: str = ""
+    sort: str = ""
+
+    @property
+    def is_search(self) -> bool:
+        if uses_postgres_search():
+            return bool(self.q.strip())
+        return bool(search_words(self.q))
+
+    @property
+    def effective_sort(self) -> GallerySort:
+        """Relevance when searching unless another order was asked for; never without a search."""
+        if self.sort in GallerySort.__members__.values():
+            sort = GallerySort(self.sort)
+            if sort is GallerySort.RELEVANCE and not self.is_search:
+                return GallerySort.NEWEST
+            return sort
+        return GallerySort.RELEVANCE if self.is_search else GallerySort.NEWEST
+
+
+def _tags_prefetch() -> Prefetch[Any]:
+    return Prefetch("tags", queryset=Tag.objects.only("id", "name", "slug").order_by("name"))
 
 
 def example_published_queryset() -> QuerySet[Example]:
-    """Published examples with what a card needs, in one query."""
+    """Published examples with what a card needs, in one query (plus one for all their tags)."""
     return (
         Example.objects.filter(status=ExampleStatus.PUBLISHED)
         .select_related("author", "campaign")
-        .prefetch_related("tags")
+        .only(*CARD_FIELDS)
+        .prefetch_related(_tags_prefetch())
     )
 
 
@@ -27,6 +109,87 @@ def example_recent_list(*, limit: int = 6) -> list[Example]:
     return list(example_published_queryset().order_by("-published_at", "-pk")[:limit])
 
 
+def example_list(*, filters: ExampleFilters) -> QuerySet[Example]:
+    """Published examples narrowed by `filters` and ordered as asked.
+
+    Unknown campaign or tag slugs simply match nothing; the gallery form rejects them first.
+    When searching, each example carries `rank`.
+    """
+    queryset = example_published_queryset()
+    if filters.campaign:
+        queryset = queryset.filter(campaign__slug=filters.campaign)
+    if filters.sector:
+        queryset = queryset.filter(sector=filters.sector)
+    if filters.permanence:
+        queryset = queryset.filter(permanence=filters.permanence)
+    if filters.tag:
+        queryset = queryset.filter(tags__slug=filters.tag)
+    if filters.is_search:
+        queryset = example_search_filter(queryset, q=filters.q)
+    return queryset.order_by(*_ORDERINGS[filters.effective_sort])
+
+
+def example_visible_to(*, example: Example, viewer: Any) -> bool:
+    """Published examples are public; others only to their author and to moderators."""
+    if example.status == ExampleStatus.PUBLISHED:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return example.author_id == viewer.pk or viewer.has_perm(Perm.MODERATE_EXAMPLES)
+
+
+def example_detail_get(*, pk: int, viewer: Any) -> Example | None:
+    """The example with its campaign, author, tags and attachments, if `viewer` may see it."""
+    example = (
+        Example.objects.select_related("author", "campaign")
+        .defer("search_vector")
+        .prefetch_related(_tags_prefetch(), "attachments")
+        .filter(pk=pk)
+        .first()
+    )
+    if example is None or not example_visible_to(example=example, viewer=viewer):
+        return None
+    return example
+
+
+def example_published_get(*, pk: int) -> Example | None:
+    """A published example with everything the API detail shows, or None."""
+    return (
+        Example.objects.filter(status=ExampleStatus.PUBLISHED, pk=pk)
+        .select_related("author", "campaign")
+        .defer("search_vector")
+        .prefetch_related(_tags_prefetch(), "attachments")
+        .first()
+    )
+
+
+def attachment_get_for_viewer(
+    *, example_pk: int, attachment_pk: int, viewer: Any
+) -> Attachment | None:
+    """The attachment if its example is visible to `viewer`, else None."""
+    attachment = (
+        Attachment.objects.select_related("example")
+        .only(
+            "id",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "example__id",
+            "example__status",
+            "example__author",
+        )
+        .filter(pk=attachment_pk, example_id=example_pk)
+        .first()
+    )
+    if attachment is None or not example_visible_to(example=attachment.example, viewer=viewer):
+        return None
+    return attachment
+
+
+# Campaigns ------------------------------------------------------------------------------------
+
+
 def campaign_open_list() -> list[Campaign]:
     now = timezone.now()
     return [
@@ -34,3 +197,48 @@ def campaign_open_list() -> list[Campaign]:
         for c in Campaign.objects.filter(opens_at__lte=now).order_by("-opens_at")
         if c.is_open(now)
     ]
+
+
+@dataclass(frozen=True)
+class CampaignGroups:
+    open: list[Campaign]
+    upcoming: list[Campaign]
+    closed: list[Campaign]
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    """All campaigns, newest first."""
+    return Campaign.objects.order_by("-opens_at", "pk")
+
+
+def campaign_grouped_list() -> CampaignGroups:
+    """Campaigns open now, opening later (soonest first) and closed (latest first), one query."""
+    now = timezone.now()
+    groups: dict[str, list[Campaign]] = {"open": [], "upcoming": [], "closed": []}
+    for campaign in campaign_list():
+        if campaign.opens_at > now:
+            groups["upcoming"].append(campaign)
+        elif campaign.is_open(now):
+            groups["open"].append(campaign)
+        else:
+            groups["closed"].append(campaign)
+    groups["upcoming"].sort(key=lambda c: c.opens_at)
+    return CampaignGroups(**groups)
+
+
+def campaign_get(*, slug: str) -> Campaign | None:
+    return Campaign.objects.filter(slug=slug).first()
+
+
+def campaign_choices() -> list[tuple[str, str]]:
+    """(slug, title) of every campaign, for filters."""
+    return list(campaign_list().values_list("slug", "title"))
+
+
+def tag_get(*, slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).only("id", "name", "slug").first()
+
+
+def campaign_example_list(*, campaign: Campaign) -> QuerySet[Example]:
+    """A campaign's published examples, newest first."""
+    return example_published_queryset().filter(campaign=campaign).order_by("-published_at", "-pk")

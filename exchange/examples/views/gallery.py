@@ -1,22 +1,120 @@
-from django.http import HttpRequest, HttpResponse
+"""Reading: the public gallery with search and filters, example pages, campaigns, downloads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from exchange.core.permissions import Perm
+from exchange.examples import search, selectors
+from exchange.examples.filters import GalleryFilterForm
+from exchange.examples.models import Example
+from exchange.examples.views.submission import WITHDRAWABLE
 
 
-def gallery(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+def _page(request: HttpRequest, queryset: QuerySet[Example]) -> Page:
+    """One page of examples; a missing, malformed or too-large page number shows a real page."""
+    page = Paginator(queryset, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    return page
 
 
-def example_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+@require_GET
+def gallery(request: HttpRequest) -> HttpResponse:
+    form = GalleryFilterForm(request.GET)
+    form.is_valid()  # invalid values are shown as errors and left out of the filters
+    filters = form.filters()
+    page_obj = _page(request, selectors.example_list(filters=filters))
+    if filters.is_search:
+        snippets = search.example_snippets(
+            example_ids=[example.pk for example in page_obj.object_list], q=filters.q
+        )
+        for example in page_obj.object_list:
+            example.snippet = snippets.get(example.pk, "")
+    return render(
+        request,
+        "examples/gallery.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page_obj,
+            "tag": form.tag_object,
+            "is_filtered": any(
+                (filters.q, filters.campaign, filters.sector, filters.tag, filters.permanence)
+            ),
+        },
+    )
 
 
-def campaign_list(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+@require_GET
+def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    example = selectors.example_detail_get(pk=pk, viewer=request.user)
+    if example is None:
+        raise Http404
+    is_author = request.user.is_authenticated and example.author_id == request.user.pk
+    return render(
+        request,
+        "examples/detail.html",
+        {
+            "example": example,
+            "tags": list(example.tags.all()),
+            "attachments": list(example.attachments.all()),
+            "is_moderator": request.user.has_perm(Perm.MODERATE_EXAMPLES),
+            "is_author": is_author,
+            "can_edit": is_author and example.is_editable_by_author,
+            "can_withdraw": is_author and example.status in WITHDRAWABLE,
+        },
+    )
 
 
-def campaign_detail(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "examples/campaign_list.html", {"groups": selectors.campaign_grouped_list()}
+    )
 
 
-def attachment_download(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise NotImplementedError
+@require_GET
+def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = selectors.campaign_get(slug=slug)
+    if campaign is None:
+        raise Http404
+    page_obj = _page(request, selectors.campaign_example_list(campaign=campaign))
+    now = timezone.now()
+    return render(
+        request,
+        "examples/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "page_obj": page_obj,
+            "is_open": campaign.is_open(now),
+            "is_upcoming": campaign.opens_at > now,
+        },
+    )
 
+
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Files are served through Django so that only people who may see the example get them."""
+    attachment = selectors.attachment_get_for_viewer(
+        example_pk=pk, attachment_pk=attachment_pk, viewer=request.user
+    )
+    if attachment is None:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,124 @@
+"""The gallery's search and filter form (a GET form that works without JavaScript)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.core.validators import validate_slug
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from exchange.examples.models import Permanence, Sector, Tag
+from exchange.examples.search import MAX_QUERY_LENGTH
+from exchange.examples.selectors import ExampleFilters, GallerySort, campaign_choices, tag_get
+
+SORT_CHOICES = [
+    (GallerySort.RELEVANCE.value, _("Most relevant (when searching)")),
+    (GallerySort.NEWEST.value, _("Newest first")),
+    (GallerySort.OLDEST.value, _("Oldest first")),
+    (GallerySort.TITLE.value, _("Title A to Z")),
+]
+
+
+class GalleryFilterForm(forms.Form):
+    """Bound to request.GET; an invalid value is reported next to its field and then ignored."""
+
+    q = forms.CharField(
+        label=_("Search examples"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_(
+            'For example, hospital video clinics. Use quotes for a phrase: "face shields".'
+        ),
+        error_messages={
+            "max_length": _("Search must be %(limit_value)d characters or fewer"),
+        },
+    )
+    campaign = forms.ChoiceField(
+        label=_("Campaign"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a campaign from the list")},
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("All sectors")), *Sector.choices],
+        error_messages={"invalid_choice": _("Choose a sector from the list")},
+    )
+    permanence = forms.ChoiceField(
+        label=_("Temporary or should it stay?"),
+        required=False,
+        choices=[("", _("Any answer")), *Permanence.choices],
+        error_messages={"invalid_choice": _("Choose an answer from the list")},
+    )
+    tag = forms.CharField(
+        label=_("Tag"),
+        required=False,
+        max_length=Tag._meta.get_field("slug").max_length,
+        help_text=_("Choose a tag on any example to see others with the same tag."),
+        error_messages={"max_length": _("There is no tag with that name")},
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=SORT_CHOICES,
+        error_messages={"invalid_choice": _("Choose an order from the list")},
+    )
+
+    def __init__(self, data: QueryDict | None = None, **kwargs: Any) -> None:
+        if data is not None and not data.get("sort"):
+            # Show the order actually used: relevance when searching, newest otherwise.
+            data = data.copy()
+            data["sort"] = (
+                GallerySort.RELEVANCE.value
+                if data.get("q", "").strip()
+                else GallerySort.NEWEST.value
+            )
+        super().__init__(data, **kwargs)
+        self.fields["campaign"].choices = [("", _("All campaigns")), *campaign_choices()]
+        self.tag_object: Tag | None = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # a GET form: no token in the address
+        small_label = {"label_size": Size.for_label(Size.SMALL)}
+        self.helper.layout = Layout(
+            Field.text("q", label_size=Size.SMALL),
+            Field("campaign", context=small_label),
+            Field("sector", context=small_label),
+            Field("permanence", context=small_label),
+            Field.text("tag", label_size=Size.SMALL),
+            Field("sort", context=small_label),
+        )
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean_tag(self) -> str:
+        slug = self.cleaned_data["tag"].strip().lower()
+        if not slug:
+            return ""
+        try:
+            validate_slug(slug)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("There is no tag with that name"), code="invalid"
+            ) from None
+        self.tag_object = tag_get(slug=slug)
+        if self.tag_object is None:
+            raise forms.ValidationError(_("There is no tag with that name"), code="unknown")
+        return slug
+
+    def filters(self) -> ExampleFilters:
+        """The valid part of what was asked for (call after is_valid())."""
+        data = getattr(self, "cleaned_data", {})
+        return ExampleFilters(
+            q=data.get("q", ""),
+            campaign=data.get("campaign", ""),
+            sector=data.get("sector", ""),
+            tag=data.get("tag", ""),
+            permanence=data.get("permanence", ""),
+            sort=data.get("sort", ""),
+        )
