@@ -152,6 +152,19 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ACCOUNT_RATE_LIMITS = (
     {} if env_bool("DISABLE_RATE_LIMITS", False) else {"login_failed": "10/m/ip,5/5m/key"}
 )
+# GOV.UK versions of allauth's forms: labels and hints instead of placeholders.
+ACCOUNT_FORMS = {
+    "login": "exchange.accounts.allauth_forms.LoginForm",
+    "signup": "exchange.accounts.allauth_forms.SignupForm",
+    "reset_password": "exchange.accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "exchange.accounts.allauth_forms.ResetPasswordKeyForm",
+    "change_password": "exchange.accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "exchange.accounts.allauth_forms.SetPasswordForm",
+    "add_email": "exchange.accounts.allauth_forms.AddEmailForm",
+    "reauthenticate": "exchange.accounts.allauth_forms.ReauthenticateForm",
+}
+# allauth's default display name is the username, which here is the email address.
+ACCOUNT_USER_DISPLAY = "exchange.accounts.adapters.user_display"
 LOGIN_REDIRECT_URL = "core:home"
 LOGIN_URL = "account_login"
 
@@ -159,7 +172,9 @@ LOGIN_URL = "account_login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_FORM_FIELD = "login"
+# allauth authenticates with email=…: read the account from it so lock-out is per account
+# and address, not per address alone (one person's typos must not lock out a whole office).
+AXES_USERNAME_CALLABLE = "exchange.accounts.adapters.axes_username"
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

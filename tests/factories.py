@@ -50,7 +50,15 @@ class UserFactory(DjangoModelFactory):
 
 
 class ModeratorFactory(UserFactory):
-    roles = factory.LazyFunction(lambda: [Role.MODERATOR])
+    @factory.post_generation
+    def roles(obj: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        if not create:
+            return
+        from exchange.accounts.services import roles_ensure, user_role_add
+
+        roles_ensure()
+        for role in extracted or [Role.MODERATOR]:
+            user_role_add(user=obj, role=role)
 
 
 class AdminFactory(UserFactory):
