@@ -80,7 +80,8 @@ def clustering(figures: dict[str, object]) -> None:
     result, seconds = run_fresh(None, bytecode_cache=True)
     _, cold = run_fresh(None, bytecode_cache=False)
     fine = result["fine"]
-    assert isinstance(fine, list) and len(fine) == len(labels)
+    assert isinstance(fine, list)
+    assert len(fine) == len(labels)
     figures["nmi"] = normalized_mutual_info_score(labels, fine)
     figures["ami"] = adjusted_mutual_info_score(labels, fine)
     figures["ari"] = adjusted_rand_score(labels, fine)

@@ -159,7 +159,7 @@ def fine_clusters(x: FloatArray, k: int, seed: int) -> tuple[IntArray, int]:
 
     try:
         if fit_x.shape[0] < 60 or k >= fit_x.shape[0] - 1:
-            labels = kmeans(fit_x, k, seed)
+            labels = kmeans(fit_x, k, seed, n_init=10)
         else:
             labels = spectral(fit_x, k, seed)
     except (ValueError, np.linalg.LinAlgError, ArpackError, ArpackNoConvergence):

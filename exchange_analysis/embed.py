@@ -63,19 +63,54 @@ class Embedder(Protocol):
     def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]: ...
 
 
+SVD_SAMPLE = 20_000  # LSA directions are learnt from at most this many texts
+
+
+def _orthonormal(y: FloatArray) -> FloatArray:
+    """Orthonormal basis of y's columns: Cholesky QR (fast for tall y), QR if ill-conditioned.
+
+    float32 throughout: on the reference machine's OpenBLAS, float64 products of tall thin
+    matrices are ten times slower."""
+    y = np.asarray(y, dtype=np.float32)
+    try:
+        gram = (y.T @ y).astype(np.float64)
+        chol = np.linalg.cholesky(gram)
+        inv = np.linalg.inv(chol).T.astype(np.float32)
+        q = y @ inv
+        if np.allclose(q.T @ q, np.eye(q.shape[1]), atol=1e-3):
+            return np.asarray(q, dtype=np.float32)
+    except np.linalg.LinAlgError:
+        pass
+    q, _ = np.linalg.qr(y)
+    return np.asarray(q, dtype=np.float32)
+
+
 def randomized_components(x: sp.csr_matrix, dims: int, seed: int, n_iter: int = 4) -> FloatArray:
     """Top right singular vectors of x (Halko et al. randomized SVD), signs fixed."""
     rng = np.random.default_rng(seed)
+    x = sp.csr_matrix(x, dtype=np.float32)
+    if x.shape[0] > SVD_SAMPLE:
+        x = x[np.sort(rng.choice(x.shape[0], SVD_SAMPLE, replace=False))]
+    if min(x.shape) <= 500:  # small: exact SVD
+        _, _, vt = np.linalg.svd(x.toarray(), full_matrices=False)
+        return _fix_signs(np.asarray(vt[:dims], dtype=np.float32))
     width = min(dims + 10, min(x.shape))
-    y = np.asarray(x @ rng.standard_normal((x.shape[1], width)))
+    y = np.asarray(x @ rng.standard_normal((x.shape[1], width)).astype(np.float32))
     for _ in range(n_iter):
-        y, _ = np.linalg.qr(y)
-        z, _ = np.linalg.qr(np.asarray(x.T @ y))
+        y = _orthonormal(y)
+        z = _orthonormal(np.asarray(x.T @ y))
         y = np.asarray(x @ z)
-    q, _ = np.linalg.qr(y)
-    b = np.asarray(x.T @ q).T
-    _, _, vt = np.linalg.svd(b, full_matrices=False)
-    comps = vt[:dims]
+    q = _orthonormal(y)
+    b = np.asarray(x.T @ q).T  # width x terms
+    # SVD of the short wide b through the eigenvectors of b b^T (width x width).
+    values, vectors = np.linalg.eigh((b @ b.T).astype(np.float64))
+    order = np.argsort(values)[::-1][:dims]
+    singular = np.sqrt(np.maximum(values[order], 1e-12))
+    comps = ((vectors[:, order] / singular).T.astype(np.float32)) @ b
+    return _fix_signs(comps)
+
+
+def _fix_signs(comps: FloatArray) -> FloatArray:
     signs = np.sign(comps[np.arange(comps.shape[0]), np.argmax(np.abs(comps), axis=1)])
     signs[signs == 0] = 1.0
     return np.asarray(comps * signs[:, None], dtype=np.float32)
@@ -104,7 +139,7 @@ class TfidfEmbedder:
             self.idf = np.zeros(0)
             self.components = np.zeros((1, 0), np.float32)
             return np.zeros((len(texts), 1), np.float32)
-        counts = count_matrix(texts, content_ngrams, self.vocabulary)
+        counts = count_matrix(texts, content_ngrams, self.vocabulary, docs)
         self.idf = smooth_idf(counts)
         weighted = tfidf(counts, self.idf)
         dims = min(self.dims, weighted.shape[1] - 1, len(texts) - 1)

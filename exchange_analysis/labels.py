@@ -172,7 +172,7 @@ def class_tfidf_keywords(
     vocabulary = build_vocabulary(docs, min_df=min_df)
     if not vocabulary:  # no phrase at all (empty texts, emoji only)
         return [[] for _ in range(k)]
-    counts = count_matrix(texts, _phrases, vocabulary)
+    counts = count_matrix(texts, _phrases, vocabulary, docs)
     vocab = np.empty(len(vocabulary), dtype=object)
     for phrase, j in vocabulary.items():
         vocab[j] = phrase

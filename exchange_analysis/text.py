@@ -372,15 +372,19 @@ def build_vocabulary(
 
 
 def count_matrix(
-    texts: Sequence[str], analyzer: Analyzer, vocabulary: dict[str, int]
+    texts: Sequence[str],
+    analyzer: Analyzer,
+    vocabulary: dict[str, int],
+    docs: Sequence[list[str]] | None = None,
 ) -> sp.csr_matrix:
-    """Documents x terms counts (float32 CSR) for a fixed vocabulary."""
+    """Documents x terms counts (float32 CSR) for a fixed vocabulary. docs: the analyzer's
+    output for texts when already computed."""
     indptr = [0]
     indices: list[int] = []
     values: list[int] = []
-    for text in texts:
+    for k, text in enumerate(texts):
         row: dict[int, int] = {}
-        for term in analyzer(text):
+        for term in docs[k] if docs is not None else analyzer(text):
             j = vocabulary.get(term)
             if j is not None:
                 row[j] = row.get(j, 0) + 1
@@ -402,11 +406,12 @@ def count_matrix(
 def tfidf(counts: sp.csr_matrix, idf: npt.NDArray[np.floating]) -> sp.csr_matrix:
     """Sublinear tf (1 + log tf) times idf, rows scaled to unit length."""
     x = sp.csr_matrix(counts, dtype=np.float64, copy=True)
-    x.data = 1.0 + np.log(x.data)
-    x = sp.csr_matrix(x.multiply(np.asarray(idf, np.float64)[None, :]))
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x.data = (1.0 + np.log(x.data)) * np.asarray(idf, np.float64)[x.indices]
+    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=x.data**2, minlength=x.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+    x.data /= norms[rows]
+    return x
 
 
 def smooth_idf(counts: sp.csr_matrix) -> npt.NDArray[np.float64]:
