@@ -1,8 +1,15 @@
 from ninja import NinjaAPI
 
+from exchange.api.routers import accounts, examples
+
 api = NinjaAPI(
     title="Exchange for Change API",
     version="1.0.0",
-    description="Read campaigns and published examples. Write endpoints use personal API tokens.",
+    description=(
+        "Read campaigns and published examples. Endpoints that act for a person need a personal "
+        "API token sent as `Authorization: Bearer efc_...`. Email addresses are never included."
+    ),
     urls_namespace="api",
 )
+api.add_router("/", examples.router)
+api.add_router("/", accounts.router)

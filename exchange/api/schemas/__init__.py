@@ -1,0 +1,1 @@
+"""Typed output and input schemas, one module per domain. None of them carries an email address."""
