@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import nh3
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -27,6 +28,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
     Value,
     When,
@@ -40,10 +42,35 @@ from exchange.examples.models import Example
 SEARCH_CONFIG = "english"
 
 
+def _tag_names() -> Subquery:
+    """The example's tag names, space-separated (a correlated subquery for the UPDATE)."""
+    return Subquery(
+        Example.tags.through.objects.filter(example_id=OuterRef("pk"))
+        .values("example_id")
+        .annotate(names=StringAgg("tag__name", delimiter=" "))
+        .values("names")[:1],
+        output_field=TextField(),
+    )
+
+
+def _public_organisation() -> Case:
+    """An anonymous example's organisation is hidden, so it must not be findable either."""
+    return Case(
+        When(show_as_anonymous=True, then=Value("")),
+        default=F("organisation"),
+        output_field=TextField(),
+    )
+
+
 def search_vector_expression() -> SearchVector:
     return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", "organisation", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("summary", _public_organisation(), weight="B", config=SEARCH_CONFIG)
+        + SearchVector(
+            Coalesce(_tag_names(), Value(""), output_field=TextField()),
+            weight="B",
+            config=SEARCH_CONFIG,
+        )
         + SearchVector("what_changed", "enablers", weight="C", config=SEARCH_CONFIG)
         + SearchVector("evidence", "risks_of_reverting", weight="D", config=SEARCH_CONFIG)
     )
@@ -56,7 +83,7 @@ def uses_postgres_search() -> bool:
 def example_search_index_update(*, example_ids: Iterable[int]) -> None:
     """Refresh the stored search vector of these examples (a no-op on SQLite).
 
-    Call it after any change to an example's text, inside the same transaction.
+    Call it after any change to an example's text or tags, inside the same transaction.
     """
     if not uses_postgres_search():
         return
@@ -72,13 +99,14 @@ MAX_QUERY_LENGTH = 200
 # escaped in Python and only these markers become <mark> tags: user text can never inject HTML.
 _START, _STOP = "\ue000", "\ue001"
 SNIPPET_FIELDS = ("summary", "what_changed", "enablers", "evidence")
+# Organisation is searched too, but only where it is shown (not on anonymous examples).
 FALLBACK_SEARCH_FIELDS = (
     "title",
     "summary",
     "what_changed",
     "enablers",
     "evidence",
-    "organisation",
+    "risks_of_reverting",
 )
 SNIPPET_CHARS = 220
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -111,6 +139,7 @@ def example_search_filter(queryset: QuerySet[Example], *, q: str) -> QuerySet[Ex
         matches = Q()
         for field in FALLBACK_SEARCH_FIELDS:
             matches |= Q(**{f"{field}__icontains": word})
+        matches |= Q(organisation__icontains=word, show_as_anonymous=False)
         matches |= Q(
             Exists(tag_through.objects.filter(example_id=OuterRef("pk"), tag__name__icontains=word))
         )
