@@ -3,8 +3,7 @@ assisted coding and PII redaction. Pure Python; never imports Django or the web 
 
 from exchange_analysis.engine import analyse
 from exchange_analysis.model import ModelFormatError, ThemeModel
-from exchange_analysis.sentiment import sentiment
-from exchange_analysis.types import (
+from exchange_analysis.results import (
     Assignment,
     DriftFinding,
     PeriodStat,
@@ -13,6 +12,7 @@ from exchange_analysis.types import (
     Synthesis,
     Theme,
 )
+from exchange_analysis.sentiment import sentiment
 
 __all__ = [
     "Assignment",

@@ -16,6 +16,7 @@ network. The app only reads it with ``model2vec.StaticModel.from_pretrained(<loc
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 from pathlib import Path
@@ -70,6 +71,11 @@ def build(out: Path = DEFAULT_OUT, pca_dims: int = 256) -> Path:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     model.save_pretrained(str(out))
+    # Record where the tokenizer came from, not this machine's site-packages path.
+    config_path = out / "config.json"
+    config = json.loads(config_path.read_text())
+    config["tokenizer_name"] = "sentence-transformers/all-MiniLM-L6-v2"
+    config_path.write_text(json.dumps(config, indent=4) + "\n")
     (out / "LICENSE").write_text(_apache_licence_text())
     (out / "NOTICE").write_text(
         NOTICE.format(

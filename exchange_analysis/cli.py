@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from exchange_analysis.types import Synthesis
+from exchange_analysis.results import Synthesis
 
 EXIT_BAD_INPUT = 2
 PROGRESS_FROM = 2000  # report progress on stderr from this many texts

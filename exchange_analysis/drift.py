@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from exchange_analysis.types import DriftFinding, PeriodStat
+from exchange_analysis.results import DriftFinding, PeriodStat
 
 MIN_PERIOD_TEXTS = 20
 FDR_Q = 0.05

@@ -10,8 +10,8 @@ import numpy.typing as npt
 from exchange_analysis import cluster, drift, labels, quotes
 from exchange_analysis.embed import make_embedder
 from exchange_analysis.model import ThemeModel, weak_thresholds
+from exchange_analysis.results import Assignment, Quote, SentimentSummary, Synthesis, Theme
 from exchange_analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE, default_model
-from exchange_analysis.types import Assignment, Quote, SentimentSummary, Synthesis, Theme
 
 LABEL_SAMPLE = 30_000  # texts used for c-TF-IDF labels on very large inputs
 QUOTES_PER_THEME = 3

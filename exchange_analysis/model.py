@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 
 from exchange_analysis.embed import Embedder, embedder_from_state
+from exchange_analysis.results import Assignment
 from exchange_analysis.sentiment import default_model
-from exchange_analysis.types import Assignment
 
 FORMAT_VERSION = 1
 
