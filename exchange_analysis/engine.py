@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from exchange_analysis import cluster, drift, labels, quotes
 from exchange_analysis.embed import make_embedder
-from exchange_analysis.model import ThemeModel, weak_thresholds
+from exchange_analysis.model import ThemeModel, weak_thresholds, with_valence
 from exchange_analysis.results import Assignment, Quote, SentimentSummary, Synthesis, Theme
 from exchange_analysis.sentiment import NEGATIVE, NEUTRAL, POSITIVE, default_model
 
@@ -55,7 +55,14 @@ def analyse(
         return Synthesis([], [], [], [], emb.name, seed, None)
 
     say(f"embedding {len(clean)} texts ({emb.name})")
-    x = emb.fit_transform(clean, seed)
+    x_text = emb.fit_transform(clean, seed)
+
+    say("scoring sentiment")
+    sentiment_model = default_model()
+    scores = sentiment_model.score(clean)
+    classes = sentiment_model.classify(clean)
+    valence_mean = float(scores.mean())
+    x = with_valence(x_text, scores, valence_mean)
 
     say("clustering")
     k_fine = n_subthemes or cluster.auto_k(len(clean))
@@ -72,11 +79,6 @@ def analyse(
     sims = np.einsum("ij,ij->i", x, centres[fine]).astype(np.float32)
     thresholds = weak_thresholds(sims, fine, k)
     empty = np.linalg.norm(x, axis=1) == 0
-
-    say("scoring sentiment")
-    sentiment_model = default_model()
-    scores = sentiment_model.score(clean)
-    classes = sentiment_model.classify(clean)
 
     say("labelling themes")
     sample = _label_sample(len(clean), seed)
@@ -148,6 +150,7 @@ def analyse(
         theme_labels=top_labels,
         subtheme_labels=fine_labels,
         seed=seed,
+        valence_mean=valence_mean,
     )
     return Synthesis(themes, assignments, periods_stats, found, emb.name, seed, model)
 
