@@ -1,0 +1,481 @@
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange.core.permissions import Role
+from exchange.examples.models import Attachment, Example, ExampleStatus, Sector
+from exchange.examples.search import example_search_index_update
+from tests.factories import (
+    CampaignFactory,
+    ExampleFactory,
+    PublishedExampleFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+GALLERY = reverse("examples:gallery")
+
+
+@pytest.fixture
+def moderator(db):
+    # tests/factories.py's ModeratorFactory does not apply its role yet (docs/requests).
+    return UserFactory(roles=[Role.MODERATOR])
+
+
+def _index():
+    example_search_index_update(example_ids=Example.objects.values_list("pk", flat=True))
+
+
+def _html(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _published(n, **kwargs):
+    now = timezone.now()
+    return [
+        PublishedExampleFactory(published_at=now - dt.timedelta(minutes=i), **kwargs)
+        for i in range(n)
+    ]
+
+
+# Gallery -------------------------------------------------------------------------------------
+
+
+class TestGallery:
+    def test_lists_published_examples_only(self, client):
+        PublishedExampleFactory(title="Video clinics")
+        ExampleFactory(title="A secret draft")
+        ExampleFactory(title="Awaiting moderation", status=ExampleStatus.SUBMITTED)
+
+        html = _html(client.get(GALLERY))
+
+        assert "Video clinics" in html
+        assert "A secret draft" not in html
+        assert "Awaiting moderation" not in html
+        assert "1 example" in html
+
+    def test_filter_form_works_as_a_plain_get_form(self, client):
+        html = _html(client.get(GALLERY))
+        form = html[html.index('<form method="get"') : html.index("Apply filters")]
+
+        assert 'action="/examples/"' in form
+        assert "csrfmiddlewaretoken" not in form
+        for name in ("q", "campaign", "sector", "permanence", "tag", "sort"):
+            assert f'name="{name}"' in form
+
+    def test_filters_narrow_the_results(self, client):
+        covid = CampaignFactory(slug="covid", title="Covid lessons")
+        housing = TagFactory(name="Housing", slug="housing")
+        PublishedExampleFactory(
+            title="Hotel rooms",
+            campaign=covid,
+            sector=Sector.LOCAL_GOVERNMENT,
+            permanence="should_stay",
+            tags=[housing],
+        )
+        PublishedExampleFactory(
+            title="Face shields", sector=Sector.INDUSTRY, permanence="temporary"
+        )
+
+        def titles(**params):
+            html = _html(client.get(GALLERY, params))
+            return {t for t in ("Hotel rooms", "Face shields") if t in html}
+
+        assert titles() == {"Hotel rooms", "Face shields"}
+        assert titles(campaign="covid") == {"Hotel rooms"}
+        assert titles(sector="industry") == {"Face shields"}
+        assert titles(tag="housing") == {"Hotel rooms"}
+        assert titles(permanence="should_stay") == {"Hotel rooms"}
+        assert titles(permanence="temporary", sector="local_government") == set()
+
+    def test_tag_filter_names_the_tag_and_offers_to_remove_it(self, client):
+        PublishedExampleFactory(tags=[TagFactory(name="Remote working", slug="remote-working")])
+
+        html = _html(client.get(GALLERY, {"tag": "remote-working", "sector": "health"}))
+
+        assert "Tagged “Remote working”" in html
+        assert 'href="?sector=health"' in html
+
+    @pytest.mark.parametrize(
+        ("params", "message"),
+        [
+            ({"campaign": "no-such-campaign"}, "Choose a campaign from the list"),
+            ({"sector": "space"}, "Choose a sector from the list"),
+            ({"permanence": "forever"}, "Choose an answer from the list"),
+            ({"tag": "no-such-tag"}, "There is no tag with that name"),
+            ({"tag": "<script>"}, "There is no tag with that name"),
+            ({"sort": "random"}, "Choose an order from the list"),
+            ({"q": "x" * 201}, "Search must be 200 characters or fewer"),
+            ({"q": "nul\x00byte"}, "Null characters are not allowed"),
+        ],
+    )
+    def test_invalid_filters_give_a_clear_message_not_an_error(self, client, params, message):
+        PublishedExampleFactory(title="Still listed")
+
+        html = _html(client.get(GALLERY, params))
+
+        assert "There is a problem" in html
+        assert message in html
+        assert 'class="govuk-error-message"' in html
+        assert "Still listed" in html  # the invalid filter is ignored
+
+    def test_no_results_message(self, client):
+        PublishedExampleFactory(sector=Sector.HEALTH)
+
+        html = _html(client.get(GALLERY, {"sector": "education"}))
+
+        assert "0 examples" in html
+        assert "No examples match" in html
+
+    def test_pagination_keeps_the_filters(self, client, settings):
+        settings.GALLERY_PAGE_SIZE = 2
+        _published(5, sector=Sector.HEALTH)
+
+        html = _html(client.get(GALLERY, {"sector": "health", "page": "2"}))
+
+        assert "5 examples" in html
+        assert 'class="govuk-pagination"' in html
+        assert 'href="?sector=health&amp;page=3"' in html
+        assert 'href="?sector=health&amp;page=1"' in html
+        assert "Page 2 of 3" in html
+
+    @pytest.mark.parametrize("page", ["999", "abc", "-1", "0"])
+    def test_out_of_range_or_malformed_pages_still_show_a_page(self, client, settings, page):
+        settings.GALLERY_PAGE_SIZE = 2
+        _published(3)
+
+        assert client.get(GALLERY, {"page": page}).status_code == 200
+
+    def test_search_finds_and_highlights_with_user_text_escaped(self, client):
+        PublishedExampleFactory(
+            title="<script>alert('title')</script> Hotel rooms",
+            summary="Rooms for <em>everyone</em>",
+            what_changed="We booked <script>alert('body')</script> hotels for rough sleepers.",
+        )
+        PublishedExampleFactory(title="Face shields", what_changed="Printed locally.")
+        _index()
+
+        html = _html(client.get(GALLERY, {"q": "hotels"}))
+
+        assert "1 example" in html
+        assert "matching “hotels”" in html
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Hotel rooms" in html
+        assert "<em>everyone" not in html
+        assert "<mark>hotels</mark>" in html.lower()
+        assert "Face shields" not in html
+
+    def test_search_terms_are_escaped_when_echoed(self, client):
+        html = _html(client.get(GALLERY, {"q": '<img src=x onerror="alert(1)">'}))
+
+        assert "<img src=x" not in html
+        assert "&lt;img src=x" in html
+
+    def test_search_shows_relevance_as_the_sort(self, client):
+        html = _html(client.get(GALLERY, {"q": "hotels"}))
+        assert '<option value="relevance" selected>' in html
+
+        html = _html(client.get(GALLERY))
+        assert '<option value="newest" selected>' in html
+
+    def test_query_count_is_bounded(self, client, django_assert_max_num_queries, settings):
+        settings.GALLERY_PAGE_SIZE = 12
+        tags = [TagFactory() for _ in range(3)]
+        _published(30, tags=tags)
+        _index()
+
+        with django_assert_max_num_queries(4):  # campaigns, count, page, tags
+            html = _html(client.get(GALLERY))
+        assert html.count('class="efc-card"') == 12
+
+        with django_assert_max_num_queries(6):  # + tag check, snippets
+            _html(client.get(GALLERY, {"q": "video", "tag": tags[0].slug, "page": 2}))
+
+    def test_query_count_for_a_signed_in_reader(self, client, django_assert_max_num_queries):
+        client.force_login(UserFactory())
+        _published(15)
+
+        with django_assert_max_num_queries(8):  # + session, user, 2 for permissions (navigation)
+            _html(client.get(GALLERY))
+
+
+# Example detail ------------------------------------------------------------------------------
+
+
+class TestExampleDetail:
+    def url(self, example):
+        return reverse("examples:detail", kwargs={"pk": example.pk})
+
+    def test_shows_every_field_escaped_with_line_breaks(self, client):
+        housing = TagFactory(name="Housing", slug="housing")
+        example = PublishedExampleFactory(
+            title="Hotel <b>rooms</b>",
+            summary="Everyone housed",
+            what_changed="First line\n\nSecond <script>alert(1)</script> paragraph",
+            enablers="Emergency funding",
+            evidence="90% accepted",
+            risks_of_reverting="Funding ends",
+            sector=Sector.LOCAL_GOVERNMENT,
+            organisation="Riverside Council",
+            tags=[housing],
+            author=UserFactory(display_name="Sam Rivers"),
+        )
+
+        html = _html(client.get(self.url(example)))
+
+        assert "Hotel &lt;b&gt;rooms&lt;/b&gt;" in html
+        assert "<p>First line</p>" in html
+        assert "Second &lt;script&gt;alert(1)&lt;/script&gt; paragraph" in html
+        for text in ("Everyone housed", "Emergency funding", "90% accepted", "Funding ends"):
+            assert text in html
+        assert "Local government" in html
+        assert "Riverside Council" in html
+        assert "Sam Rivers" in html
+        assert 'href="/examples/?tag=housing"' in html
+        assert example.author.email not in html
+        assert 'class="govuk-summary-list"' in html
+
+    def test_anonymous_author_and_organisation_are_hidden_from_the_public(self, client):
+        example = PublishedExampleFactory(
+            show_as_anonymous=True,
+            organisation="Secretshire Council",
+            author=UserFactory(display_name="Hidden Name"),
+        )
+
+        html = _html(client.get(self.url(example)))
+
+        assert "Anonymous" in html
+        assert "Hidden Name" not in html
+        assert "Secretshire Council" not in html
+
+    def test_moderators_see_the_real_author_of_an_anonymous_example(self, client, moderator):
+        example = PublishedExampleFactory(
+            show_as_anonymous=True, author=UserFactory(display_name="Hidden Name")
+        )
+        client.force_login(moderator)
+
+        html = _html(client.get(self.url(example)))
+
+        assert "Hidden Name (shown as anonymous to the public)" in html
+        assert reverse("examples:moderation_review", kwargs={"pk": example.pk}) in html
+        assert example.author.email not in html
+
+    def test_moderate_link_is_for_moderators_only(self, client):
+        example = PublishedExampleFactory()
+        client.force_login(UserFactory())
+
+        html = _html(client.get(self.url(example)))
+
+        assert "/moderation/" not in html
+
+    @pytest.mark.parametrize(
+        "status",
+        [ExampleStatus.DRAFT, ExampleStatus.SUBMITTED, ExampleStatus.REJECTED, "withdrawn"],
+    )
+    def test_unpublished_examples_are_not_found_for_others(self, client, status):
+        example = ExampleFactory(status=status)
+
+        assert client.get(self.url(example)).status_code == 404
+        client.force_login(UserFactory())
+        assert client.get(self.url(example)).status_code == 404
+
+    def test_missing_example_is_not_found(self, client):
+        assert client.get(reverse("examples:detail", kwargs={"pk": 424242})).status_code == 404
+
+    def test_author_sees_their_draft_with_an_edit_link(self, client):
+        example = ExampleFactory(status=ExampleStatus.DRAFT)
+        client.force_login(example.author)
+
+        html = _html(client.get(self.url(example)))
+
+        assert "This example is not published" in html
+        assert reverse("examples:edit", kwargs={"pk": example.pk}) in html
+        assert reverse("examples:withdraw", kwargs={"pk": example.pk}) not in html
+
+    def test_author_of_a_published_example_may_withdraw_but_not_edit(self, client):
+        example = PublishedExampleFactory()
+        client.force_login(example.author)
+
+        html = _html(client.get(self.url(example)))
+
+        assert reverse("examples:withdraw", kwargs={"pk": example.pk}) in html
+        assert reverse("examples:edit", kwargs={"pk": example.pk}) not in html
+
+    def test_moderator_sees_a_submitted_example(self, client, moderator):
+        example = ExampleFactory(status=ExampleStatus.SUBMITTED)
+        client.force_login(moderator)
+
+        html = _html(client.get(self.url(example)))
+
+        assert reverse("examples:moderation_review", kwargs={"pk": example.pk}) in html
+
+    def test_query_count_is_bounded(self, client, moderator, django_assert_max_num_queries):
+        example = PublishedExampleFactory(tags=[TagFactory(), TagFactory()])
+        for n in range(3):
+            Attachment.objects.create(
+                example=example,
+                file=ContentFile(b"%PDF-1.4", name=f"r{n}.pdf"),
+                original_name=f"r{n}.pdf",
+                content_type="application/pdf",
+                size=8,
+            )
+
+        with django_assert_max_num_queries(3):  # example, tags, attachments
+            html = _html(client.get(self.url(example)))
+        assert html.count("/attachments/") == 3
+
+        client.force_login(moderator)
+        with django_assert_max_num_queries(7):  # + session, user, permissions
+            _html(client.get(self.url(example)))
+
+
+# Attachments ---------------------------------------------------------------------------------
+
+
+class TestAttachmentDownload:
+    def attach(self, example, name="report.pdf", content=b"%PDF-1.4 test"):
+        return Attachment.objects.create(
+            example=example,
+            file=ContentFile(content, name=name),
+            original_name=name,
+            content_type="application/pdf",
+            size=len(content),
+        )
+
+    def url(self, attachment, example=None):
+        return reverse(
+            "examples:attachment_download",
+            kwargs={"pk": (example or attachment.example).pk, "attachment_pk": attachment.pk},
+        )
+
+    def test_served_as_a_download_with_the_stored_type(self, client):
+        attachment = self.attach(PublishedExampleFactory(), name="Our report.pdf")
+
+        response = client.get(self.url(attachment))
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert "Our report.pdf" in response["Content-Disposition"]
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+
+    def test_not_found_when_the_example_is_not_visible(self, client):
+        attachment = self.attach(ExampleFactory())
+
+        assert client.get(self.url(attachment)).status_code == 404
+        client.force_login(UserFactory())
+        assert client.get(self.url(attachment)).status_code == 404
+        client.force_login(attachment.example.author)
+        assert client.get(self.url(attachment)).status_code == 200
+
+    def test_not_found_under_another_example(self, client):
+        attachment = self.attach(PublishedExampleFactory())
+
+        response = client.get(self.url(attachment, example=PublishedExampleFactory()))
+
+        assert response.status_code == 404
+
+
+# Campaigns -----------------------------------------------------------------------------------
+
+
+class TestCampaigns:
+    def test_list_groups_open_upcoming_and_closed(self, client):
+        now = timezone.now()
+        CampaignFactory(title="Open campaign")
+        CampaignFactory(
+            title="Future campaign",
+            opens_at=now + dt.timedelta(days=3),
+            closes_at=now + dt.timedelta(days=30),
+        )
+        CampaignFactory(
+            title="Past campaign",
+            opens_at=now - dt.timedelta(days=30),
+            closes_at=now - dt.timedelta(days=3),
+        )
+
+        html = _html(client.get(reverse("examples:campaign_list")))
+
+        open_at, soon_at, closed_at = (
+            html.index("Open now"),
+            html.index("Opening soon"),
+            html.index("Closed"),
+        )
+        assert open_at < html.index("Open campaign") < soon_at
+        assert soon_at < html.index("Future campaign") < closed_at
+        assert closed_at < html.index("Past campaign")
+
+    def test_list_without_campaigns(self, client):
+        html = _html(client.get(reverse("examples:campaign_list")))
+
+        assert "No campaigns are open" in html
+
+    def test_open_campaign_has_a_start_button_and_its_examples(self, client, settings):
+        settings.GALLERY_PAGE_SIZE = 2
+        campaign = CampaignFactory(introduction="Tell us <b>everything</b>", pre_moderation=True)
+        _published(3, campaign=campaign)
+        PublishedExampleFactory(title="From elsewhere")
+        ExampleFactory(campaign=campaign, title="Unpublished one")
+
+        html = _html(client.get(campaign.get_absolute_url()))
+
+        assert "Tell us &lt;b&gt;everything&lt;/b&gt;" in html
+        assert "govuk-button--start" in html
+        assert reverse("examples:create", kwargs={"slug": campaign.slug}) in html
+        assert "A moderator checks each example before it is published." in html
+        assert "3 published examples" in html
+        assert "From elsewhere" not in html
+        assert "Unpublished one" not in html
+        assert 'class="govuk-pagination"' in html
+
+    def test_closed_campaign_has_no_start_button(self, client):
+        now = timezone.now()
+        campaign = CampaignFactory(
+            opens_at=now - dt.timedelta(days=30),
+            closes_at=now - dt.timedelta(days=1),
+            pre_moderation=False,
+        )
+
+        html = _html(client.get(campaign.get_absolute_url()))
+
+        assert "govuk-button--start" not in html
+        assert "Closed" in html
+        assert "published straight away" in html
+
+    def test_unknown_campaign_is_not_found(self, client):
+        url = reverse("examples:campaign_detail", kwargs={"slug": "nope"})
+
+        assert client.get(url).status_code == 404
+
+    def test_query_counts_are_bounded(self, client, django_assert_max_num_queries):
+        campaigns = [CampaignFactory() for _ in range(5)]
+        _published(15, campaign=campaigns[0], tags=[TagFactory()])
+
+        with django_assert_max_num_queries(1):
+            _html(client.get(reverse("examples:campaign_list")))
+        with django_assert_max_num_queries(4):  # campaign, count, page, tags
+            _html(client.get(campaigns[0].get_absolute_url()))
+
+
+# Home page -----------------------------------------------------------------------------------
+
+
+def test_home_page_shows_featured_and_recent_examples(client, django_assert_max_num_queries):
+    now = timezone.now()
+    PublishedExampleFactory(title="Featured one", is_featured=True, featured_at=now)
+    _published(10, tags=[TagFactory()])
+    CampaignFactory(title="Open call")
+    ExampleFactory(title="Draft one")
+
+    with django_assert_max_num_queries(5):  # featured + tags, recent + tags, campaigns
+        html = _html(client.get(reverse("core:home")))
+
+    assert "Featured one" in html
+    assert "Draft one" not in html
+    assert "Open call" in html
