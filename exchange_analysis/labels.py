@@ -22,6 +22,9 @@ _WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 EXTRA_STOP = frozenset(
     [
         "nothing",
+        "maybe",
+        "guess",
+        "ways",
         "everything",
         "anything",
         "really",
@@ -108,6 +111,11 @@ EXTRA_STOP = frozenset(
     ]
 )
 STOP = frozenset(ENGLISH_STOP_WORDS) | EXTRA_STOP
+# Words that read well inside a phrase ("waiting time", "picked up on time") but say too
+# little as a label on their own.
+WEAK_ALONE = frozenset(
+    ["time", "times", "service", "care", "help", "hospital", "frame", "face", "week", "weeks"]
+)
 # Phrases may keep these inside ("lack of communication", "time to wait") but not at an end.
 _INNER_OK = frozenset(ENGLISH_STOP_WORDS) | {"time", "times"}
 
@@ -118,7 +126,8 @@ def _phrases(text: str) -> list[str]:
     for i, first in enumerate(words):
         if first in STOP or len(first) < 3:
             continue
-        out.append(first)
+        if first not in WEAK_ALONE:
+            out.append(first)
         for j in (i + 1, i + 2):
             if j >= len(words):
                 break
@@ -194,8 +203,11 @@ def class_tfidf_keywords(
     # Longer phrases read better as labels; a small bonus, and a phrase must be used by at
     # least two texts of a theme with five or more texts.
     lengths = np.array([p.count(" ") + 1 for p in vocab], dtype=np.float64)
-    scores *= 1.0 + 0.25 * (lengths - 1.0)[None, :]
+    scores *= 1.0 + 0.35 * (lengths - 1.0)[None, :]
     scores[(class_docs < 2) & (class_sizes[:, None] >= 5)] = 0.0
+    # A phrase of two or three words must be used by 3+ texts (1% of a large theme) to lead.
+    min_docs = np.maximum(3.0, 0.01 * class_sizes)[:, None]
+    scores[(class_docs < min_docs) & (lengths[None, :] > 1) & (class_sizes[:, None] >= 20)] = 0.0
     out: list[list[str]] = []
     for c in range(k):
         row = scores[c]

@@ -34,8 +34,8 @@ def representative(
 ) -> list[int]:
     """Indices (into texts) of up to n quotes for a theme.
 
-    Relevance is cosine similarity to the theme centre, slightly lowered for very short or very
-    long texts (a quote should say something and fit on a card). Each next pick maximises
+    Relevance is cosine similarity to the theme centre, lowered for very short (under four words)
+    or long (over 40 words) texts (a quote should say something and fit on a card). Each next pick maximises
     (1 - diversity) * relevance - diversity * max similarity to the quotes already picked, and a
     near-duplicate of a picked quote (same words, or cosine >= 0.92) is never picked.
     """
@@ -43,7 +43,7 @@ def representative(
         return []
     relevance = x[members] @ centre
     lengths = np.array([len(_WORDS.findall(texts[i])) for i in members], dtype=np.float64)
-    shape = np.where(lengths < 4, 0.6, np.where(lengths > 80, 0.8, 1.0))
+    shape = np.select([lengths < 4, lengths <= 40, lengths <= 80], [0.6, 1.0, 0.85], default=0.6)
     relevance = relevance * shape
     order = np.argsort(-relevance, kind="stable")[:CANDIDATES]
     cand = members[order]
