@@ -476,11 +476,19 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=0, help="think time per client (s)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--pages",
+        default="bare,gallery,search,detail,bare",
+        help="page types to drive, in order (bare, gallery, search, detail)",
+    )
     parser.add_argument("--database", default="exchange_bench")
     parser.add_argument(
         "--keep", action="store_true", help="keep the database (and reuse a seeded one)"
     )
     args = parser.parse_args()
+    unknown = {p.strip() for p in args.pages.split(",")} - {"bare", "gallery", "search", "detail"}
+    if unknown:
+        sys.exit(f"--pages: unknown page types {sorted(unknown)}")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database) or args.database == "exchange":
         sys.exit("--database must be a plain name other than the project's own database")
 
@@ -577,7 +585,7 @@ def main() -> None:
         )
         wait_for(f"{host}/bench/bare")
 
-        pages = ["bare", "gallery", "search", "detail", "bare"]
+        pages = [page.strip() for page in args.pages.split(",") if page.strip()]
         working = {"bare": True}
         for page, path in (
             ("gallery", plan["gallery_paths"][0]),
@@ -590,6 +598,7 @@ def main() -> None:
                 log(f"  {page} answers HTTP {code} at {path}: not measured")
 
         results: dict[str, list[dict[str, Any]]] = {}
+        load_before = os.getloadavg()[0]
         for page in pages:
             if not working[page]:
                 continue
@@ -598,6 +607,7 @@ def main() -> None:
                 f"{args.duration:g} s..."
             )
             results.setdefault(page, []).append(drive(page, host, plan, args))
+        load_after = os.getloadavg()[0]
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
@@ -614,13 +624,14 @@ def main() -> None:
             shutil.rmtree(var_dir / "media", ignore_errors=True)
             log(f"Dropped database {args.database}.")
 
-    report(results, profile, args)
+    report(results, profile, args, load=(load_before, load_after))
 
 
 def report(
     results: dict[str, list[dict[str, Any]]],
     profile: dict[str, dict[str, Any]],
     args: argparse.Namespace,
+    load: tuple[float, float],
 ) -> None:
     bare_runs = results.get("bare", [])
     bare_rps = statistics.mean(r["rps"] for r in bare_runs) if bare_runs else 0.0
@@ -653,6 +664,11 @@ def report(
         f"gunicorn {args.workers}x{args.threads} gthread, {os.cpu_count()} CPUs shared by "
         "server, PostgreSQL and the load driver. Targets: p95 <= 50 ms, ratio >= 0.50."
     )
+    log(
+        f"Machine load average (1 min): {load[0]:.1f} before, {load[1]:.1f} after the load phases; "
+        "it counts this benchmark's own server and driver too (about 3 while saturated); much more "
+        "means other work shared the CPUs and the figures are pessimistic."
+    )
 
     def p95(page: str) -> float | None:
         return results[page][0]["p95_ms"] if page in results else None
@@ -674,6 +690,9 @@ def report(
         "clients": args.clients,
         "seconds_per_page": args.duration,
         "gunicorn": f"{args.workers}x{args.threads} gthread",
+        "cpus": os.cpu_count(),
+        "loadavg_before": round(load[0], 2),
+        "loadavg_after": round(load[1], 2),
     }
     print(json.dumps(summary), flush=True)
 
