@@ -1,7 +1,8 @@
 """Assisted coding against a human code framework.
 
 ``train_coder(texts, label_sets)`` learns one logistic regression per code over TF-IDF of words
-and word pairs, side by side with static sentence embeddings when the static model is present.
+and word pairs, the shipped sentiment model's probabilities, and static sentence embeddings
+when the static model is present.
 ``Coder.proba`` gives a probability per code; ``Coder.predict`` the codes at or above a
 threshold, and always at least the most likely one (every coded text has a code).
 ``Coder.most_informative(unlabelled, k)`` picks texts to code next (active learning).
@@ -19,6 +20,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from exchange_analysis.embed import StaticEmbedder, static_model_path
+from exchange_analysis.sentiment import default_model
 from exchange_analysis.text import build_vocabulary, count_matrix, smooth_idf, tfidf, word_ngrams
 
 DEFAULT_THRESHOLD = 0.3
@@ -36,10 +38,15 @@ class Coder:
     threshold: float = DEFAULT_THRESHOLD
 
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
-        x = tfidf(count_matrix(texts, word_ngrams, self.vocabulary), self.idf)
+        blocks = [
+            tfidf(count_matrix(texts, word_ngrams, self.vocabulary), self.idf),
+            # The shipped sentiment model's code probabilities: many codes lean one way
+            # (praise for staff manner, complaints about waiting).
+            sp.csr_matrix(default_model().proba(texts)),
+        ]
         if self.static is not None:
-            x = sp.csr_matrix(sp.hstack([x, sp.csr_matrix(self.static.transform(texts))]))
-        return x
+            blocks.append(sp.csr_matrix(self.static.transform(texts)))
+        return sp.csr_matrix(sp.hstack(blocks))
 
     def proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """texts x codes matrix of probabilities (columns in ``self.codes`` order)."""
