@@ -215,3 +215,69 @@ def test_axe_helper_reports_serious_violations(browser, axe):
 
     assert {v["rule"] for v in axe.violations} >= {"image-alt", "label"}
     page.close()
+
+
+def test_account_pages_pass_axe_including_their_error_states(live_server, browser, axe):
+    """Password reset, lock-out, profile, email addresses and password change, with errors."""
+    person = UserFactory(email="sam@example.net", display_name="Sam")
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+
+    page.goto(reverse("account_reset_password"))
+    axe.check(page)
+    page.get_by_label("Email address").fill("not an address")
+    page.get_by_role("button", name="Send reset link").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    axe.check(page)
+    page.get_by_label("Email address").fill(person.email)
+    page.get_by_role("button", name="Send reset link").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
+    axe.check(page)
+
+    # Five wrong passwords lock the account; the right one is then refused too.
+    page.goto(reverse("account_login"))
+    for attempt in range(5):
+        page.get_by_label("Email address").fill(person.email)
+        page.get_by_label("Password").fill(f"wrong {attempt}")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", level=1).wait_for()
+        if attempt < 4:
+            axe.check(page)
+    page.get_by_role("heading", name="Signing in is locked for now").wait_for()
+    axe.check(page)
+    page.goto(reverse("account_login"))
+    page.get_by_label("Email address").fill(person.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Signing in is locked for now").wait_for()
+    context.close()
+
+    # Someone else's browser (another address) signs in normally.
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    other = UserFactory(email="kim@example.net", display_name="Kim")
+    page.goto(reverse("account_login"))
+    page.get_by_label("Email address").fill(other.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Your profile").click()
+    axe.check(page)
+    # (Too-long input, the profile's only error, cannot be typed past the inputs' maxlength;
+    # tests/accounts/test_views.py covers it.)
+    page.get_by_label("Display name").fill("Kim from HR")
+    page.get_by_role("button", name="Save profile").click()
+    page.get_by_text("Your profile has been updated.").wait_for()
+    axe.check(page)
+    page.get_by_role("link", name="Manage your email addresses").click()
+    axe.check(page)
+    page.get_by_role("link", name="Back to your profile").click()
+    page.get_by_role("link", name="Change your password").click()
+    axe.check(page)
+    page.get_by_role("button", name="Change password").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    axe.check(page)
+
+    context.close()
+    axe.assert_clean()
