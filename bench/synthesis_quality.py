@@ -190,8 +190,9 @@ def sentiment(figures: dict[str, object]) -> None:
     )
 
 
-# Identifiers inserted into real comments for the PII evaluation. Names are drawn from this
-# list, which is separate from the engine's own first-name list: some are in it, some not.
+# Identifiers inserted into real comments for the PII evaluation. Names are drawn from these
+# lists, written separately from the engine's name lists: some names are in those, some not
+# (Olu, Bukola, Wei, Dmitri, Ravi and the last seven surnames are not).
 FIRST = [
     "Sarah",
     "James",
@@ -212,7 +213,25 @@ FIRST = [
     "Leanne",
     "Ravi",
 ]
-SURNAMES = ["Smith", "Okafor", "Patel", "Nowak", "O'Brien", "MacLeod", "Jones", "Chen", "Evans"]
+SURNAMES = [
+    "Smith",
+    "Okafor",
+    "Patel",
+    "Nowak",
+    "O'Brien",
+    "MacLeod",
+    "Jones",
+    "Chen",
+    "Evans",
+    # not in the engine's surname list
+    "Adebayo",
+    "Kowalczyk",
+    "Fitzgerald",
+    "Thorne",
+    "Quigley",
+    "Abernethy",
+    "Oyelaran",
+]
 TEMPLATES = {
     "NAME": [
         "Nurse {first} was wonderful.",

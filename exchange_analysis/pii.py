@@ -77,15 +77,19 @@ _ADDRESS = re.compile(
     """,
     re.X,
 )
+# A capitalised name word: O'Brien, MacLeod, Smith-Jones, but not NHS or A&E.
+_NW = r"[A-Z][A-Za-z'\u2019-]*[a-z]"
+_TITLES = "Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Nurse|Sister|Matron|Sir|Dame|Lady|Lord"
 _TITLE = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Prof|Professor|Nurse|Sister|Matron|Sir|Dame|Lady|Lord)"
-    r"\.?\s+((?:[A-Z][a-z'\u2019-]+|[A-Z]\.)(?:\s+[A-Z][a-z'\u2019-]+)?)"
+    rf"\b(?:{_TITLES})"
+    rf"\.?\s+((?:{_NW}|[A-Z]\.)(?:\s+{_NW})?)"
 )
 _CALLED = re.compile(
-    r"\b(?:called|named|name is|name's|names are|ask for|asked for|thanks to|thank you to)"
-    r"\s+([A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+)?(?:\s+and\s+[A-Z][a-z'\u2019-]+)?)"
+    r"\b(?i:called|named|name is|name's|names are|ask for|asked for|thanks to|thank you to"
+    r"|thanks|thank you|pass my thanks to|praise for|shout out to)"
+    rf"\s+({_NW}(?:\s+{_NW})?(?:\s+and\s+{_NW})?)"
 )
-_CAPITALISED = re.compile(r"\b([A-Z][a-z'\u2019-]+)(?=\s+([A-Z][a-z'\u2019-]+))?")
+_CAPITALISED = re.compile(rf"\b({_NW})(?=\s+({_NW}))?")
 # Capitalised words that follow a first name but are not surnames.
 _NOT_SURNAME = frozenset(
     [
@@ -131,10 +135,10 @@ _NOT_SURNAME = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _first_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(names, names that are also ordinary words and need a surname or context)."""
+def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(first names, first names that are also ordinary words, surnames)."""
     doc = json.loads(NAMES_FILE.read_text())
-    return frozenset(doc["names"]), frozenset(doc["ambiguous"])
+    return frozenset(doc["names"]), frozenset(doc["ambiguous"]), frozenset(doc["surnames"])
 
 
 def _spans(text: str) -> list[Finding]:
@@ -164,17 +168,40 @@ def _spans(text: str) -> list[Finding]:
         add("NAME", m.start(1), m.end(1))
     for m in _CALLED.finditer(text):
         add("NAME", m.start(1), m.end(1))
-    names, ambiguous = _first_names()
+    names, ambiguous, surnames = _name_lists()
     for m in _CAPITALISED.finditer(text):
         first, surname = m.group(1), m.group(2)
-        if first not in names:
-            continue
         has_surname = surname is not None and surname not in _NOT_SURNAME
+        if first not in names:
+            # An unknown given name before a known surname ("Ravi Jones").
+            if (
+                has_surname
+                and surname in surnames
+                and first not in _NOT_SURNAME
+                and first not in _TITLES.split("|")
+            ):
+                add("NAME", m.start(1), m.end(2))
+            continue
         if first in ambiguous and not has_surname:
             continue
         end = m.end(2) if has_surname and m.end(2) > 0 else m.end(1)
         add("NAME", m.start(1), end)
     return found
+
+
+_INSTITUTION = re.compile(
+    r"\s*(?:Hospital|Infirmary|Centre|Center|Medical|Surgery|Practice|Clinic|Unit|Ward|House"
+    r"|Trust|University|College|School|Hospice|Lodge|Court|Health)\b",
+    re.I,
+)
+
+
+def _is_place(text: str, f: Finding) -> bool:
+    """A name-like span that is part of a place name ("James Cook Hospital", "Hope Centre")."""
+    return f.kind == "NAME" and (
+        _INSTITUTION.match(text, f.end) is not None
+        or _INSTITUTION.fullmatch(" " + f.text.split()[-1]) is not None
+    )
 
 
 def _resolve(found: list[Finding]) -> list[Finding]:
@@ -190,7 +217,7 @@ def _resolve(found: list[Finding]) -> list[Finding]:
 
 
 def find_pii(text: str) -> list[Finding]:
-    return _resolve(_spans(text))
+    return _resolve([f for f in _spans(text) if not _is_place(text, f)])
 
 
 def redact(text: str) -> tuple[str, list[Finding]]:

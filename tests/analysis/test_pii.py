@@ -63,3 +63,24 @@ def test_offsets_point_into_original():
     text = "Dr Who at 07700 900123, jo@example.com"
     _, findings = redact(text)
     assert [text[f.start : f.end] for f in findings] == [f.text for f in findings]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Treated at James Cook hospital", "The Hope Centre was lovely", "Victoria Infirmary staff"],
+)
+def test_place_names_are_not_people(text):
+    assert [f for f in redact(text)[1] if f.kind == "NAME"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Mrs O'Brien on the ward", "O'Brien"),
+        ("Dr MacLeod explained", "MacLeod"),
+        ("Thanks to Olu Adebayo on reception", "Olu Adebayo"),
+        ("Ravi Jones was brilliant", "Ravi Jones"),
+    ],
+)
+def test_name_shapes(text, found):
+    assert ("NAME", found) in [(f.kind, f.text) for f in redact(text)[1]]
