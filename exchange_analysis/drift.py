@@ -85,6 +85,14 @@ def period_name(period: str) -> str:
     return period
 
 
+def _period_names(a: str, b: str) -> tuple[str, str]:
+    """'May' and 'August 2022' within one year; 'June 2021' and 'May 2022' across years."""
+    name_a, name_b = period_name(a), period_name(b)
+    if name_a != a and a[:4] == b[:4]:
+        name_a = name_a.rsplit(" ", 1)[0]
+    return name_a, name_b
+
+
 def benjamini_hochberg(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Adjusted p-values (q-values) for the Benjamini-Hochberg step-up procedure."""
     m = len(p)
@@ -195,18 +203,19 @@ def findings(
         if qv > q or va == vb:
             continue
         label = labels.get(theme, f"Theme {theme}")
+        name_from, name_to = _period_names(a.period, b.period)
         if kind == "prevalence":
             direction = "rose" if vb > va else "fell"
             sentence = (
-                f"'{label}' {direction} from {_pct(va)} of texts in {period_name(a.period)} "
-                f"to {_pct(vb)} in {period_name(b.period)}."
+                f"'{label}' {direction} from {_pct(va)} of texts in {name_from} "
+                f"to {_pct(vb)} in {name_to}."
             )
         else:
             direction = "rose" if vb > va else "fell"
             mood = "more positive" if vb > va else "more negative"
             sentence = (
-                f"Texts about '{label}' became {mood} between {period_name(a.period)} and "
-                f"{period_name(b.period)} (mean sentiment {va:+.2f} to {vb:+.2f})."
+                f"Texts about '{label}' became {mood} between {name_from} and "
+                f"{name_to} (mean sentiment {va:+.2f} to {vb:+.2f})."
             )
         out.append(
             DriftFinding(
@@ -223,5 +232,8 @@ def findings(
                 sentence=sentence,
             )
         )
-    out.sort(key=lambda f: f.q_value)
-    return out
+    # One finding per theme and kind: the best-supported comparison.
+    best: dict[tuple[int, str], DriftFinding] = {}
+    for f in sorted(out, key=lambda f: (f.q_value, f.p_value)):
+        best.setdefault((f.theme, f.kind), f)
+    return sorted(best.values(), key=lambda f: (f.q_value, f.p_value, f.theme, f.kind))

@@ -114,8 +114,34 @@ def test_drift_sentence_for_a_falling_theme():
     assert result.periods
     food = [f for f in result.findings if f.kind == "prevalence" and f.direction == "fell"]
     assert food, result.findings
-    assert "fell from 75% of texts in May 2022 to 12% in August 2022" in food[0].sentence
+    assert "fell from 75% of texts in May to 12% in August 2022" in food[0].sentence
     assert food[0].q_value <= 0.05
+
+
+def test_benjamini_hochberg():
+    from exchange_analysis.drift import benjamini_hochberg
+
+    q = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.5]))
+    assert np.allclose(q, [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.5])
+
+
+def test_two_proportion_p():
+    from exchange_analysis.drift import two_proportion_p
+
+    assert two_proportion_p(30, 100, 30, 100) == 1.0
+    assert 0.001 < two_proportion_p(34, 100, 18, 100) < 0.02  # z = 2.56
+
+
+def test_dates_in_many_shapes():
+    import datetime as dt
+
+    from exchange_analysis.drift import parse_date
+
+    day = dt.date(2022, 5, 3)
+    for value in ("2022-05-03", "03/05/2022", "2022-05-03T10:00:00", day, dt.datetime(2022, 5, 3)):
+        assert parse_date(value) == day
+    assert parse_date("not a date") is None
+    assert parse_date(None) is None
 
 
 def test_no_findings_without_change(feedback):
