@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from exchange.accounts.models import User
 from exchange.core.permissions import Role
-from exchange.examples.models import Attachment
+from exchange.examples.models import Attachment, Example
 from tests.factories import (
     AdminFactory,
     CampaignFactory,
@@ -156,33 +158,43 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(db):
-    """One of everything a URL can point at, all written by the same author."""
-    author = UserFactory(display_name="The author")
-    campaign = CampaignFactory()
-    objects = {
-        "campaign": campaign,
-        "published": PublishedExampleFactory(author=author, campaign=campaign),
-        "submitted": SubmittedExampleFactory(author=author, campaign=campaign),
-        "draft": ExampleFactory(author=author, campaign=campaign),
-    }
-    for state in ("published", "submitted", "draft"):
-        objects[f"{state}_attachment"] = Attachment.objects.create(
-            example=objects[state],
-            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{state}.pdf"),
-            original_name=f"{state}.pdf",
-            content_type="application/pdf",
-            size=15,
-        )
-    users = {
-        "anonymous": None,
-        "participant": UserFactory(),
-        "author": author,
-        "moderator": UserFactory(roles=[Role.MODERATOR]),
-        "admin": AdminFactory(),
-    }
-    return objects, users
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One of everything a URL can point at, all written by the same author.
+
+    Built once for the module (about 260 requests only read it) and removed afterwards; each
+    test still runs in its own rolled-back transaction.
+    """
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            author = UserFactory(display_name="The author")
+            campaign = CampaignFactory()
+            objects = {
+                "campaign": campaign,
+                "published": PublishedExampleFactory(author=author, campaign=campaign),
+                "submitted": SubmittedExampleFactory(author=author, campaign=campaign),
+                "draft": ExampleFactory(author=author, campaign=campaign),
+            }
+            for state in ("published", "submitted", "draft"):
+                objects[f"{state}_attachment"] = Attachment.objects.create(
+                    example=objects[state],
+                    file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{state}.pdf"),
+                    original_name=f"{state}.pdf",
+                    content_type="application/pdf",
+                    size=15,
+                )
+            users = {
+                "anonymous": None,
+                "participant": UserFactory(),
+                "author": author,
+                "moderator": UserFactory(roles=[Role.MODERATOR]),
+                "admin": AdminFactory(),
+            }
+        yield objects, users
+        with transaction.atomic():
+            Example.objects.filter(campaign=campaign).delete()
+            campaign.delete()
+            User.objects.filter(pk__in=[u.pk for u in users.values() if u is not None]).delete()
 
 
 def url_for(row: Row, objects: dict) -> str:
@@ -204,6 +216,7 @@ def url_for(row: Row, objects: dict) -> str:
 
 
 @pytest.mark.parametrize(("row", "role", "expected"), CASES)
+@pytest.mark.django_db
 def test_get(client, world, row, role, expected):
     objects, users = world
     if users[role] is not None:
