@@ -250,7 +250,7 @@ def anhoej(values: Sequence[float], centre: float | None = None) -> RunsAnalysis
         )
     sides = [_sign(v - centre) for v in ys if v != centre]
     n = len(sides)
-    runs = []
+    runs: list[list[int]] = []
     for s in sides:
         if runs and runs[-1][0] == s:
             runs[-1][1] += 1
