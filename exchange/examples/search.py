@@ -7,6 +7,7 @@ same fields, with snippets highlighted in Python, so the demo works without Post
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -33,6 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -95,6 +97,7 @@ def example_search_index_update(*, example_ids: Iterable[int]) -> None:
 # Searching -----------------------------------------------------------------------------------
 
 MAX_QUERY_LENGTH = 200
+SEARCH_RESULT_LIMIT = 1000
 # Highlights are marked with private-use characters inside the database, then the snippet is
 # escaped in Python and only these markers become <mark> tags: user text can never inject HTML.
 _START, _STOP = "\ue000", "\ue001"
@@ -124,18 +127,11 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(q[:MAX_QUERY_LENGTH], search_type="websearch", config=SEARCH_CONFIG)
 
 
-def example_search_filter(queryset: QuerySet[Example], *, q: str) -> QuerySet[Example]:
-    """Examples matching `q`, annotated with `rank` (higher is more relevant)."""
+def _matching(queryset: QuerySet[Example], *, q: str) -> QuerySet[Example]:
     if uses_postgres_search():
-        query = search_query(q)
-        return queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
-        )
-    words = search_words(q)
-    if not words:
-        return queryset.none()
+        return queryset.filter(search_vector=search_query(q))
     tag_through = Example.tags.through
-    for word in words:
+    for word in search_words(q):
         matches = Q()
         for field in FALLBACK_SEARCH_FIELDS:
             matches |= Q(**{f"{field}__icontains": word})
@@ -144,20 +140,55 @@ def example_search_filter(queryset: QuerySet[Example], *, q: str) -> QuerySet[Ex
             Exists(tag_through.objects.filter(example_id=OuterRef("pk"), tag__name__icontains=word))
         )
         queryset = queryset.filter(matches)
-    # A rough relevance: words in the title count most, then the summary.
+    return queryset
+
+
+def _rank(*, q: str) -> Any:
+    if uses_postgres_search():
+        return SearchRank(F("search_vector"), search_query(q))
+    # A rough relevance for SQLite: words in the title count most, then the summary.
     title_hits = Q()
     summary_hits = Q()
-    for word in words:
+    for word in search_words(q):
         title_hits |= Q(title__icontains=word)
         summary_hits |= Q(summary__icontains=word)
-    return queryset.annotate(
-        rank=Case(
-            When(title_hits, then=Value(3.0)),
-            When(summary_hits, then=Value(2.0)),
-            default=Value(1.0),
-            output_field=FloatField(),
-        )
+    return Case(
+        When(title_hits, then=Value(3.0)),
+        When(summary_hits, then=Value(2.0)),
+        default=Value(1.0),
+        output_field=FloatField(),
     )
+
+
+def example_search_filter(
+    queryset: QuerySet[Example], *, q: str, limit: int | None = None
+) -> QuerySet[Example]:
+    """Examples matching `q`, annotated with `rank` (higher is more relevant).
+
+    Only the `limit` (default SEARCH_RESULT_LIMIT) most recently published matches are kept and ranked: ranking every
+    example that contains a common word would read most of a large table on each search, so
+    a search costs the same whatever it matches. Callers say "1,000 or more" at the limit.
+    Runs one query at once, for the candidates.
+    """
+    if not uses_postgres_search() and not search_words(q):
+        return queryset.none()
+    limit = limit or SEARCH_RESULT_LIMIT
+    # Fetched once here (one query) rather than as a subquery that both the count and the page
+    # query would run again.
+    candidates = list(
+        _matching(queryset, q=q)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return queryset.filter(pk__in=_id_list(candidates)).annotate(rank=_rank(q=q))
+
+
+def _id_list(ids: list[int]) -> RawSQL:
+    """A list of ids as one query parameter: `IN (%s, %s, ...)` with a thousand parameters
+    costs more to build than the search itself."""
+    if uses_postgres_search():
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
 
 
 def _marked_to_html(marked: str, *, escaped: bool = False) -> SafeString:

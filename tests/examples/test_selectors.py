@@ -245,3 +245,15 @@ class TestVisibility:
         assert get(AnonymousUser()) is None
         assert get(draft.author) == attachment
         assert get(draft.author, example_pk=PublishedExampleFactory().pk) is None
+
+
+def test_search_keeps_only_the_most_recent_matches_up_to_the_limit():
+    from exchange.examples.search import example_search_filter
+
+    for n in range(5):
+        _published(f"Hotel {n}", days_ago=n)
+    _index()
+
+    kept = example_search_filter(selectors.example_published_queryset(), q="hotel", limit=3)
+
+    assert {e.title for e in kept} == {"Hotel 0", "Hotel 1", "Hotel 2"}

@@ -69,6 +69,18 @@ class TestGallery:
         for name in ("q", "campaign", "sector", "permanence", "tag", "sort"):
             assert f'name="{name}"' in form
 
+    def test_cached_filter_form_follows_new_campaigns_and_errors(self, client):
+        CampaignFactory(slug="first", title="First campaign")
+        assert "First campaign" in _html(client.get(GALLERY))
+
+        CampaignFactory(slug="second", title="Second campaign")
+        html = _html(client.get(GALLERY))
+        assert "Second campaign" in html
+
+        html = _html(client.get(GALLERY, {"sector": "space"}))
+        assert 'class="govuk-error-message"' in html
+        assert 'class="govuk-error-message"' not in _html(client.get(GALLERY))
+
     def test_filters_narrow_the_results(self, client):
         covid = CampaignFactory(slug="covid", title="Covid lessons")
         housing = TagFactory(name="Housing", slug="housing")
@@ -177,6 +189,16 @@ class TestGallery:
         assert "<img src=x" not in html
         assert "&lt;img src=x" in html
 
+    def test_a_search_matching_very_many_says_so(self, client, monkeypatch):
+        monkeypatch.setattr("exchange.examples.search.SEARCH_RESULT_LIMIT", 3)
+        _published(5, title="Video clinic")
+        _index()
+
+        html = _html(client.get(GALLERY, {"q": "video"}))
+
+        assert "3 or more examples" in html
+        assert "Add words or filters" in html
+
     def test_search_shows_relevance_as_the_sort(self, client):
         html = _html(client.get(GALLERY, {"q": "hotels"}))
         assert '<option value="relevance" selected>' in html
@@ -194,7 +216,7 @@ class TestGallery:
             html = _html(client.get(GALLERY))
         assert html.count('class="efc-card"') == 12
 
-        with django_assert_max_num_queries(6):  # + tag check, snippets
+        with django_assert_max_num_queries(7):  # + tag check, search candidates, snippets
             _html(client.get(GALLERY, {"q": "video", "tag": tags[0].slug, "page": 2}))
 
     def test_query_count_for_a_signed_in_reader(self, client, django_assert_max_num_queries):

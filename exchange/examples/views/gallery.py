@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from exchange.core.permissions import Perm
@@ -22,6 +26,23 @@ def _page(request: HttpRequest, queryset: QuerySet[Example]) -> Page:
     page = Paginator(queryset, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     return page
+
+
+def _filter_form_key(form: GalleryFilterForm) -> str:
+    """Everything the rendered filter form depends on, so its cached HTML is never stale.
+
+    Rendering the form with crispy-forms costs more than the gallery's queries; readers mostly
+    ask for the same few filter combinations, so the HTML is cached under this key.
+    """
+    inputs = {
+        "language": get_language(),
+        "data": sorted(
+            (name, form.data.getlist(name)) for name in form.fields if name in form.data
+        ),
+        "campaigns": [(value, str(label)) for value, label in form.fields["campaign"].choices],
+        "errors": form.errors.get_json_data(),
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
 @require_GET
@@ -44,6 +65,9 @@ def gallery(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_obj": page_obj,
             "tag": form.tag_object,
+            "filter_form_key": _filter_form_key(form),
+            "search_limit_reached": filters.is_search
+            and page_obj.paginator.count >= search.SEARCH_RESULT_LIMIT,
             "is_filtered": any(
                 (filters.q, filters.campaign, filters.sector, filters.tag, filters.permanence)
             ),
