@@ -18,12 +18,12 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange.accounts.models import User
-from exchange.core.permissions import Role
 from exchange.examples.models import Attachment, Example
 from tests.factories import (
     AdminFactory,
     CampaignFactory,
     ExampleFactory,
+    ModeratorFactory,
     PublishedExampleFactory,
     SubmittedExampleFactory,
     UserFactory,
@@ -187,7 +187,7 @@ def world(django_db_setup, django_db_blocker):
                 "anonymous": None,
                 "participant": UserFactory(),
                 "author": author,
-                "moderator": UserFactory(roles=[Role.MODERATOR]),
+                "moderator": ModeratorFactory(),
                 "admin": AdminFactory(),
             }
         yield objects, users

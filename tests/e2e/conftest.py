@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.accounts.requested_settings import apply_missing
-
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
 # with a running loop unless told that this is deliberate.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -47,11 +45,6 @@ def browser() -> Iterator:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _requested_account_settings(settings):
-    apply_missing(settings)
 
 
 class Axe:

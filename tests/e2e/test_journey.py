@@ -7,9 +7,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from exchange.core.permissions import Role
 from exchange.examples.models import Example, ExampleStatus
-from tests.factories import PASSWORD, CampaignFactory, PublishedExampleFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CampaignFactory,
+    ModeratorFactory,
+    PublishedExampleFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +44,7 @@ def sign_out(page, axe) -> None:  # type: ignore[no-untyped-def]
 
 def test_sign_up_submit_moderate_feature_and_find(live_server, browser, axe, mailoutbox):
     campaign = CampaignFactory(title="Lessons from the COVID-19 emergency")
-    moderator = UserFactory(email="moderator@example.org", roles=[Role.MODERATOR])
+    moderator = ModeratorFactory(email="moderator@example.org")
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
