@@ -19,6 +19,18 @@ PASSWORD_HINT = _(
 )
 
 
+# GOV.UK error messages say what to do, specific to the field, instead of "This field is required".
+REQUIRED = {
+    "login": _("Enter your email address"),
+    "email": _("Enter your email address"),
+    "password": _("Enter your password"),
+    "oldpassword": _("Enter your current password"),
+    "password1": _("Enter a new password"),
+    "password2": _("Enter the password again to confirm it"),
+}
+INVALID_EMAIL = _("Enter an email address in the correct format, like name@example.com")
+
+
 def _govuk_fields(form: forms.Form, labels: dict[str, Any], hints: dict[str, Any]) -> None:
     for name, field in form.fields.items():
         field.widget.attrs.pop("placeholder", None)
@@ -26,6 +38,11 @@ def _govuk_fields(form: forms.Form, labels: dict[str, Any], hints: dict[str, Any
             field.label = labels[name]
         if name in hints:
             field.help_text = hints[name]
+        if name in REQUIRED:
+            field.error_messages["required"] = REQUIRED[name]
+        if isinstance(field, forms.EmailField):
+            # Field.run_validators uses this message for the validator's "invalid" code.
+            field.error_messages["invalid"] = INVALID_EMAIL
 
 
 class LoginForm(allauth_forms.LoginForm):

@@ -268,3 +268,16 @@ class TestProfile:
         html = participant_client.get(reverse("accounts:profile")).content.decode()
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_error_messages_say_what_to_do(client):
+    signup = client.post(reverse("account_signup"), {"email": "bad"}).content.decode()
+    login = client.post(reverse("account_login"), {"login": "", "password": ""}).content.decode()
+
+    assert "Enter an email address in the correct format, like name@example.com" in signup
+    assert "Enter a new password" in signup
+    assert "Enter the password again to confirm it" in signup
+    assert "Enter your email address" in login
+    assert "Enter your password" in login
+    assert "This field is required" not in signup + login
