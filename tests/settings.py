@@ -11,3 +11,4 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = False
 DEBUG = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
