@@ -185,9 +185,11 @@ def top_level(
         return agglomerate(fine_centres, sizes, max(1, min(n_top, k)))
     if k <= TOP_MIN:
         return np.arange(k, dtype=np.int64)
+    targets = range(TOP_MIN, min(TOP_MAX, k - 1) + 1)
+    levels = merge_levels(fine_centres, sizes, set(targets))
     best: tuple[float, IntArray] | None = None
-    for target in range(TOP_MIN, min(TOP_MAX, k - 1) + 1):
-        labels = agglomerate(fine_centres, sizes, target)
+    for target in targets:
+        labels = levels[target]
         score = silhouette(fine_centres, labels, sizes)
         if best is None or score > best[0] + 1e-9:
             best = (score, labels)
@@ -196,32 +198,51 @@ def top_level(
 
 
 def agglomerate(x: FloatArray, sizes: npt.NDArray[np.int64], target: int) -> IntArray:
-    """Ward-like merging of unit vectors weighted by size until target groups remain."""
+    """Ward merging of the rows of x, weighted by size, until target groups remain."""
+    if target >= x.shape[0]:
+        return np.arange(x.shape[0], dtype=np.int64)
+    return merge_levels(x, sizes, {target})[target]
+
+
+def merge_levels(
+    x: FloatArray, sizes: npt.NDArray[np.int64], wanted: set[int]
+) -> dict[int, IntArray]:
+    """Labels after Ward merging down to each number of groups in wanted (one merge pass)."""
     k = x.shape[0]
-    if target >= k:
-        return np.arange(k, dtype=np.int64)
-    groups: list[list[int]] = [[i] for i in range(k)]
-    weight = [float(max(s, 1)) for s in sizes]
-    vec = [x[i].astype(np.float64) * weight[i] for i in range(k)]
-    while len(groups) > target:
-        best = (np.inf, 0, 1)
-        for i in range(len(groups)):
-            ci = vec[i] / weight[i]
-            for j in range(i + 1, len(groups)):
-                cj = vec[j] / weight[j]
-                cost = (
-                    weight[i] * weight[j] / (weight[i] + weight[j]) * float(np.sum((ci - cj) ** 2))
-                )
-                if cost < best[0]:
-                    best = (cost, i, j)
-        _, i, j = best
-        groups[i] += groups.pop(j)
-        vec[i] = vec[i] + vec.pop(j)
-        weight[i] += weight.pop(j)
-    labels = np.zeros(k, np.int64)
-    for g, members in enumerate(groups):
-        labels[members] = g
-    return labels
+    weight = np.maximum(sizes, 1).astype(np.float64)
+    centre = x.astype(np.float64).copy()
+    alive = np.ones(k, bool)
+    owner = np.arange(k)  # group of each original row
+    sq = (centre**2).sum(axis=1)
+    dist = np.maximum(sq[:, None] + sq[None, :] - 2 * centre @ centre.T, 0.0)
+    cost = weight[:, None] * weight[None, :] / (weight[:, None] + weight[None, :]) * dist
+    np.fill_diagonal(cost, np.inf)
+    out: dict[int, IntArray] = {}
+    groups = k
+    if groups in wanted:
+        out[groups] = np.arange(k, dtype=np.int64)
+    while groups > max(1, min(wanted, default=1)):
+        flat = int(np.argmin(cost))
+        a, b = divmod(flat, k)
+        i, j = min(a, b), max(a, b)
+        total = weight[i] + weight[j]
+        centre[i] = (centre[i] * weight[i] + centre[j] * weight[j]) / total
+        weight[i] = total
+        alive[j] = False
+        owner[owner == j] = i
+        cost[j, :] = np.inf
+        cost[:, j] = np.inf
+        d = ((centre - centre[i]) ** 2).sum(axis=1)
+        row = weight * weight[i] / (weight + weight[i]) * d
+        row[~alive] = np.inf
+        row[i] = np.inf
+        cost[i, :] = row
+        cost[:, i] = row
+        groups -= 1
+        if groups in wanted:
+            _, labels = np.unique(owner, return_inverse=True)
+            out[groups] = labels.reshape(-1).astype(np.int64)
+    return out
 
 
 def silhouette(x: FloatArray, labels: IntArray, sizes: npt.NDArray[np.int64]) -> float:
