@@ -37,6 +37,8 @@ urlpatterns = [
         name="moderation_request_changes",
     ),
     path("moderation/examples/<int:pk>/feature/", moderation.feature, name="moderation_feature"),
-    path("moderation/examples/<int:pk>/unfeature/", moderation.unfeature, name="moderation_unfeature"),
+    path(
+        "moderation/examples/<int:pk>/unfeature/", moderation.unfeature, name="moderation_unfeature"
+    ),
     path("moderation/audit/", moderation.audit_log, name="audit_log"),
 ]
