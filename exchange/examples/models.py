@@ -134,6 +134,28 @@ class Example(models.Model):
                 fields=["status", "is_featured", "-featured_at"], name="example_featured_idx"
             ),
             models.Index(fields=["campaign", "status"], name="example_campaign_idx"),
+            # The gallery's filters and sorts read only published rows: partial indexes in the
+            # order each list is shown let PostgreSQL count and page with index scans.
+            models.Index(
+                fields=["sector", "-published_at", "-id"],
+                condition=models.Q(status="published"),
+                name="example_pub_sector_idx",
+            ),
+            models.Index(
+                fields=["permanence", "-published_at", "-id"],
+                condition=models.Q(status="published"),
+                name="example_pub_permanence_idx",
+            ),
+            models.Index(
+                fields=["campaign", "-published_at", "-id"],
+                condition=models.Q(status="published"),
+                name="example_pub_campaign_idx",
+            ),
+            models.Index(
+                fields=["title", "id"],
+                condition=models.Q(status="published"),
+                name="example_pub_title_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
