@@ -31,9 +31,19 @@ def auto_k(n: int) -> int:
 
 
 def _unique_rows(x: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Distinct rows (to 5 decimals) and, for each row, the index of its distinct row."""
     rounded = np.round(x, 5)
-    _, first, inverse = np.unique(rounded, axis=0, return_index=True, return_inverse=True)
-    return x[first], inverse.reshape(-1).astype(np.int64)
+    first_of: dict[bytes, int] = {}
+    firsts: list[int] = []
+    inverse = np.empty(x.shape[0], np.int64)
+    for i, row in enumerate(rounded):
+        key = row.tobytes()
+        j = first_of.get(key)
+        if j is None:
+            j = first_of[key] = len(firsts)
+            firsts.append(i)
+        inverse[i] = j
+    return x[np.asarray(firsts, dtype=np.int64)], inverse
 
 
 def centres(x: FloatArray, labels: IntArray, k: int) -> FloatArray:
