@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install assets run dev test test-sqlite test-postgres test-analysis lint chromium postgres demo \
-	bench-gallery bench-synthesis models sentiment-model clean
+	bench-gallery bench-synthesis models sentiment-model messages clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -99,6 +99,9 @@ models:
 # Retrains exchange_analysis/data/sentiment from the NHS training split (needs ../shared).
 sentiment-model: install
 	$(PY) -m exchange_analysis.build_sentiment_model --shared ../shared
+
+messages: install
+	cd exchange && ../$(PY) ../manage.py makemessages -l cy --no-location -i "static/*" && ../$(PY) ../manage.py compilemessages -l cy
 
 clean:
 	rm -rf .venv var/tools node_modules exchange/static/build
