@@ -22,6 +22,23 @@ _WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 EXTRA_STOP = frozenset(
     [
         "nothing",
+        "particularly",
+        "especially",
+        "actually",
+        "little",
+        "sure",
+        "trying",
+        "plenty",
+        "different",
+        "point",
+        "means",
+        "quite",
+        "rather",
+        "generally",
+        "definitely",
+        "certainly",
+        "probably",
+        "unreadable",
         "maybe",
         "guess",
         "ways",
@@ -120,6 +137,10 @@ WEAK_ALONE = frozenset(
 _INNER_OK = frozenset(ENGLISH_STOP_WORDS) | {"time", "times"}
 
 
+# Phrasal-verb particles may end a two-word phrase.
+_PARTICLES = frozenset(["up", "out", "back", "off", "through", "over"])
+
+
 def _phrases(text: str) -> list[str]:
     words = _WORD.findall(text.lower())
     out: list[str] = []
@@ -134,6 +155,9 @@ def _phrases(text: str) -> list[str]:
             last = words[j]
             if any(w not in _INNER_OK and w in STOP for w in words[i + 1 : j]):
                 break
+            if j == i + 1 and last in _PARTICLES:  # "picked up", "follow up", "call back"
+                out.append(f"{first} {last}")
+                continue
             if last in STOP or len(last) < 3:
                 continue
             out.append(" ".join(words[i : j + 1]))

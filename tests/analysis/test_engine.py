@@ -189,3 +189,20 @@ def test_load_rejects_other_directories(tmp_path: Path):
     (tmp_path / "model.json").write_text('{"format": "something else"}')
     with pytest.raises(ModelFormatError):
         ThemeModel.load(tmp_path)
+
+
+def test_sentence_transformers_needs_its_extra():
+    import importlib.util
+
+    if importlib.util.find_spec("sentence_transformers") is not None:
+        pytest.skip("sentence-transformers is installed here")
+    with pytest.raises(EmbedderError, match="sentence-transformers"):
+        make_embedder("sentence-transformers")
+
+
+def test_phrasal_verbs_and_fillers_in_labels():
+    from exchange_analysis.labels import _phrases
+
+    phrases = _phrases("They picked up my mum particularly early")
+    assert "picked up" in phrases
+    assert "particularly" not in phrases
