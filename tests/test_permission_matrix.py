@@ -70,6 +70,7 @@ MATRIX = [
     Row("core:privacy", "", (200, 200, 200, 200, 200)),
     Row("core:comments_policy", "", (200, 200, 200, 200, 200)),
     Row("core:health", "", (200, 200, 200, 200, 200)),
+    Row("core:language", "language", (HOME, HOME, HOME, HOME, HOME)),
     # Reading: visitors browse published examples and campaigns.
     Row("examples:gallery", "", (200, 200, 200, 200, 200)),
     Row("examples:campaign_list", "", (200, 200, 200, 200, 200)),
@@ -203,6 +204,8 @@ def url_for(row: Row, objects: dict) -> str:
         kwargs = {}
     elif target == "campaign":
         kwargs = {"slug": objects["campaign"].slug}
+    elif target == "language":
+        kwargs = {"code": "cy"}
     elif target.endswith("_attachment"):
         attachment = objects[target]
         kwargs = {"pk": attachment.example_id, "attachment_pk": attachment.pk}

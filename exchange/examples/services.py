@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from exchange.core.caching import published_examples_changed
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log, email_send
 from exchange.examples.models import (
@@ -169,6 +170,23 @@ def _example_fill(
     example.show_as_anonymous = show_as_anonymous
 
 
+def _draft_save(
+    example: Example,
+    *,
+    actor: Any,
+    action: str,
+    tag_names: Sequence[str],
+    uploads: Sequence[UploadedFile],
+) -> Example:
+    """Store a filled-in draft with its tags and new attachments; the caller holds the transaction."""
+    example.save()
+    example.tags.set(_tags_get_or_create(tag_names))
+    audit_log(actor=actor, action=action, target=example)
+    _attachments_add(actor=actor, example=example, uploads=uploads)
+    example_search_index_update(example_ids=[example.pk])
+    return example
+
+
 def _attachments_add(*, actor: Any, example: Example, uploads: Sequence[UploadedFile]) -> None:
     existing = example.attachments.count()
     if existing + len(uploads) > settings.EXAMPLE_MAX_ATTACHMENTS:
@@ -240,12 +258,9 @@ def example_draft_create(
         risks_of_reverting=risks_of_reverting,
         show_as_anonymous=show_as_anonymous,
     )
-    example.save()
-    example.tags.set(_tags_get_or_create(tag_names))
-    audit_log(actor=author, action="example.create", target=example)
-    _attachments_add(actor=author, example=example, uploads=attachments)
-    example_search_index_update(example_ids=[example.pk])
-    return example
+    return _draft_save(
+        example, actor=author, action="example.create", tag_names=tag_names, uploads=attachments
+    )
 
 
 @transaction.atomic
@@ -285,12 +300,9 @@ def example_draft_update(
         risks_of_reverting=risks_of_reverting,
         show_as_anonymous=show_as_anonymous,
     )
-    example.save()
-    example.tags.set(_tags_get_or_create(tag_names))
-    audit_log(actor=actor, action="example.update", target=example)
-    _attachments_add(actor=actor, example=example, uploads=attachments)
-    example_search_index_update(example_ids=[example.pk])
-    return example
+    return _draft_save(
+        example, actor=actor, action="example.update", tag_names=tag_names, uploads=attachments
+    )
 
 
 @transaction.atomic
@@ -330,6 +342,7 @@ def example_submit(*, actor: Any, example: Example) -> Example:
     audit_log(actor=actor, action="example.submit", target=example, status=example.status)
     if example.status == ExampleStatus.PUBLISHED:
         example_search_index_update(example_ids=[example.pk])
+        published_examples_changed()
     transaction.on_commit(partial(example_moderators_alert.enqueue, example_id=example.pk))
     return example
 
@@ -354,6 +367,8 @@ def example_withdraw(*, actor: Any, example: Example) -> Example:
     example.featured_at = None
     example.save(update_fields=["status", "is_featured", "featured_at", "updated_at"])
     audit_log(actor=actor, action="example.withdraw", target=example, previous_status=previous)
+    if previous == ExampleStatus.PUBLISHED:
+        published_examples_changed()
     return example
 
 
@@ -393,6 +408,7 @@ def example_approve(*, actor: Any, example: Example) -> Example:
     example.save(update_fields=["status", "published_at", "moderator_message", "updated_at"])
     audit_log(actor=actor, action="example.approve", target=example)
     example_search_index_update(example_ids=[example.pk])
+    published_examples_changed()
     _author_email(
         example=example,
         template="emails/example_approved",
@@ -453,6 +469,7 @@ def example_feature(*, actor: Any, example: Example) -> Example:
     example.featured_at = timezone.now()
     example.save(update_fields=["is_featured", "featured_at", "updated_at"])
     audit_log(actor=actor, action="example.feature", target=example)
+    published_examples_changed()
     return example
 
 
@@ -466,6 +483,7 @@ def example_unfeature(*, actor: Any, example: Example) -> Example:
     example.featured_at = None
     example.save(update_fields=["is_featured", "featured_at", "updated_at"])
     audit_log(actor=actor, action="example.unfeature", target=example)
+    published_examples_changed()
     return example
 
 

@@ -70,6 +70,9 @@ class TestGallery:
             assert f'name="{name}"' in form
 
     def test_cached_filter_form_follows_new_campaigns_and_errors(self, client):
+        """The filter form's HTML fragment is cached by its inputs (signed-in readers get
+        fresh pages, so the fragment is what they reuse)."""
+        client.force_login(UserFactory())
         CampaignFactory(slug="first", title="First campaign")
         assert "First campaign" in _html(client.get(GALLERY))
 
@@ -156,6 +159,40 @@ class TestGallery:
         assert 'href="?sector=health&amp;page=3"' in html
         assert 'href="?sector=health&amp;page=1"' in html
         assert "Page 2 of 3" in html
+
+    def test_count_stops_at_the_cap_with_pages_up_to_it(
+        self, client, settings, monkeypatch, django_assert_max_num_queries
+    ):
+        monkeypatch.setattr("exchange.examples.views.gallery.COUNT_CAP", 3)
+        settings.GALLERY_PAGE_SIZE = 2
+        examples = _published(5, sector=Sector.HEALTH)
+
+        for params in ({}, {"sector": "health"}):
+            html = _html(client.get(GALLERY, params))
+            assert "More than 3 examples" in html
+            assert "Page 1 of 2" in html
+            assert "Pages go up to the first 3 in this order" in html
+
+        with django_assert_max_num_queries(4):
+            html = _html(client.get(GALLERY, {"sector": "health", "page": "9"}))
+        assert "Page 2 of 2" in html
+        assert examples[2].title in html  # the third newest, the last one offered
+        assert examples[3].title not in html
+        assert 'href="?sector=health&amp;page=3"' not in html
+
+        html = _html(client.get(GALLERY, {"sector": "industry"}))
+        assert "More than" not in html
+
+    def test_campaign_page_count_is_capped_too(self, client, settings, monkeypatch):
+        monkeypatch.setattr("exchange.examples.views.gallery.COUNT_CAP", 3)
+        settings.GALLERY_PAGE_SIZE = 2
+        examples = _published(4)
+        url = reverse("examples:campaign_detail", kwargs={"slug": examples[0].campaign.slug})
+        for example in examples[1:]:
+            example.campaign = examples[0].campaign
+            example.save()
+
+        assert "More than 3 published examples" in _html(client.get(url))
 
     @pytest.mark.parametrize("page", ["999", "abc", "-1", "0"])
     def test_out_of_range_or_malformed_pages_still_show_a_page(self, client, settings, page):

@@ -11,19 +11,53 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from exchange.core.caching import cache_page_for_anonymous
 from exchange.core.permissions import Perm
 from exchange.examples import search, selectors
 from exchange.examples.filters import GalleryFilterForm
 from exchange.examples.models import Example
 from exchange.examples.views.submission import WITHDRAWABLE
 
+# Lists count at most this many examples and offer pages up to it: counting every match of a
+# broad filter reads most of a large table on each request, and nobody pages through a
+# thousand examples (they narrow the list instead).
+COUNT_CAP = 1000
+# Campaign pages say whether a campaign is open, which changes with the clock.
+CAMPAIGN_CACHE_SECONDS = 60
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at `cap`: it counts at most `cap` + 1 rows.
+
+    `is_capped` says whether more than `cap` rows matched; pages go up to the cap.
+    """
+
+    def __init__(self, object_list: QuerySet[Example], per_page: int, *, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _found(self) -> int:
+        # values("pk") leaves out annotations (a search rank) and the card's columns.
+        return int(self.object_list.order_by().values("pk")[: self.cap + 1].count())
+
+    @property
+    def is_capped(self) -> bool:
+        return self._found > self.cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
 
 def _page(request: HttpRequest, queryset: QuerySet[Example]) -> Page:
     """One page of examples; a missing, malformed or too-large page number shows a real page."""
-    page = Paginator(queryset, settings.GALLERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, settings.GALLERY_PAGE_SIZE, cap=COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     return page
 
@@ -46,6 +80,7 @@ def _filter_form_key(form: GalleryFilterForm) -> str:
 
 
 @require_GET
+@cache_page_for_anonymous()
 def gallery(request: HttpRequest) -> HttpResponse:
     form = GalleryFilterForm(request.GET)
     form.is_valid()  # invalid values are shown as errors and left out of the filters
@@ -76,6 +111,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_anonymous()
 def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
     example = selectors.example_detail_get(pk=pk, viewer=request.user)
     if example is None:
@@ -97,6 +133,7 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_anonymous(timeout=CAMPAIGN_CACHE_SECONDS)
 def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "examples/campaign_list.html", {"groups": selectors.campaign_grouped_list()}
@@ -104,6 +141,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_page_for_anonymous(timeout=CAMPAIGN_CACHE_SECONDS)
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = selectors.campaign_get(slug=slug)
     if campaign is None:

@@ -1,0 +1,123 @@
+"""Whole pages from the shared cache for anonymous readers of the public example pages.
+
+The gallery, search results, example pages, campaign pages and the home page look the same to
+every visitor who is not signed in, and most of the site's traffic is such visitors. Their pages
+are kept in the cache shared by every web process (settings.CACHES), keyed by the host, the full
+path with its query string, the language and the "published examples generation": a token kept
+in the same cache and replaced whenever something a public page shows changes
+(`published_examples_changed`, called by the example services). Replacing the token retires
+every cached page at once, in every process; old entries expire by themselves.
+
+Never cached: signed-in users (their pages carry their own navigation and links), requests
+with messages waiting to be shown, anything but a 200 response to GET, and any response that
+sets a cookie or used the CSRF token (a cached page must hold nothing per visitor).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+GENERATION_KEY = "pages:published-examples:generation"
+# Pages that change with the clock (campaigns opening and closing) use a shorter timeout.
+PAGE_TIMEOUT = 600
+
+View = Callable[..., HttpResponseBase]
+
+
+def published_examples_generation() -> str:
+    """The current generation token, created on first use (or after the cache lost it)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY) or ""
+    return str(generation)
+
+
+def _generation_replace() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def published_examples_changed() -> None:
+    """Retire every cached public page: call it from any write that changes what they show.
+
+    The generation is replaced now and again when the transaction commits: a page rendered
+    from the old rows between the two is stored under the intermediate token, which the second
+    replacement retires.
+    """
+    _generation_replace()
+    transaction.on_commit(_generation_replace)
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    # len() reads the stored messages without marking them as shown.
+    return len(messages.get_messages(request)) > 0
+
+
+def _is_cacheable_request(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return (
+        request.method == "GET"
+        and user is not None
+        and not user.is_authenticated
+        and not _has_messages(request)
+    )
+
+
+def _is_storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    return (
+        isinstance(response, HttpResponse)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def page_cache_key(request: HttpRequest, *, generation: str) -> str:
+    identity = "\n".join((request.get_host(), request.get_full_path(), get_language() or ""))
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"pages:{generation}:{digest}"
+
+
+def _not_stored_by_browsers(response: HttpResponseBase) -> HttpResponseBase:
+    # The server keeps the copy; browsers and proxies revalidate, so nobody sees an old page
+    # after signing in or after a change.
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def cache_page_for_anonymous(*, timeout: int = PAGE_TIMEOUT) -> Callable[[View], View]:
+    """Serve the decorated view's page from the shared cache to anonymous visitors."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not _is_cacheable_request(request):
+                return _not_stored_by_browsers(view(request, *args, **kwargs))
+            # Read the generation before rendering: a page rendered from rows that change
+            # meanwhile is stored under a generation that is already retired.
+            key = page_cache_key(request, generation=published_examples_generation())
+            cached = cache.get(key)
+            if cached is not None:
+                content, content_type = cached
+                return _not_stored_by_browsers(HttpResponse(content, content_type=content_type))
+            response = view(request, *args, **kwargs)
+            if _is_storable(request, response):
+                assert isinstance(response, HttpResponse)
+                cache.set(key, (response.content, response["Content-Type"]), timeout)
+            return _not_stored_by_browsers(response)
+
+        return wrapped
+
+    return decorator
