@@ -93,27 +93,45 @@ def _analyse(
     x = with_valence(x_text, scores, valence_mean)
 
     say("clustering")
-    k_fine = n_subthemes or cluster.auto_k(len(clean))
+    # Texts with nothing to embed (empty, emoji only, "…") are not clustered: they would pile
+    # up as one point. They join the largest sub-theme as weak fits, as in ThemeModel.assign.
+    empty = np.linalg.norm(x, axis=1) == 0
+    content = np.flatnonzero(~empty)
+    k_fine = n_subthemes or cluster.auto_k(max(len(content), 1))
     if n_themes is not None:
         k_fine = max(k_fine, n_themes)
-    fine, k = cluster.fine_clusters(x, k_fine, seed)
-    centres = cluster.centres(x, fine, k)
-    sizes = np.bincount(fine, minlength=k).astype(np.int64)
+    if len(content):
+        fine_content, k = cluster.fine_clusters(x[content], k_fine, seed)
+    else:
+        fine_content, k = np.zeros(0, np.int64), 1
+    sizes = np.bincount(fine_content, minlength=k).astype(np.int64)
+    centres = cluster.centres(x[content], fine_content, k)
     top_raw = cluster.top_level(centres, sizes, n_themes, seed)
+    fine = np.zeros(len(clean), np.int64)
+    fine[content] = fine_content
+    fine[empty] = -1
     fine, top_of_fine, k_top = _renumber(fine, top_raw, sizes)
+    fine[empty] = 0  # sub-theme 0 belongs to the largest theme
     centres = cluster.centres(x, fine, k)
     top = top_of_fine[fine]
 
     sims = np.einsum("ij,ij->i", x, centres[fine]).astype(np.float32)
-    thresholds = weak_thresholds(sims, fine, k)
-    empty = np.linalg.norm(x, axis=1) == 0
+    thresholds = weak_thresholds(sims[content], fine[content], k)
 
     say("labelling themes")
     sample = _label_sample(len(clean), seed)
-    fine_kw = labels.class_tfidf_keywords([clean[i] for i in sample], fine[sample], k)
-    top_kw = labels.class_tfidf_keywords([clean[i] for i in sample], top[sample], k_top)
-    fine_labels = labels.distinct_labels(fine_kw, "Sub-theme")
-    top_labels = labels.distinct_labels(top_kw, "Theme")
+    sample_texts = [clean[i] for i in sample]
+    fine_kw, fine_cov = labels.keywords_with_coverage(sample_texts, fine[sample], k)
+    top_kw, top_cov = labels.keywords_with_coverage(sample_texts, top[sample], k_top)
+    fine_mood = [float(scores[fine == s].mean()) for s in range(k)]
+    top_mood = [float(scores[top == t].mean()) for t in range(k_top)]
+    fine_labels = labels.distinct_labels(fine_kw, "Sub-theme", fine_cov, fine_mood)
+    top_labels = labels.distinct_labels(top_kw, "Theme", top_cov, top_mood)
+    for group, names, count in ((fine, fine_labels, k), (top, top_labels, k_top)):
+        for c in range(count):
+            said = _dominant_text(clean, np.flatnonzero((group == c) & ~empty))
+            if said and said not in names:
+                names[c] = said
 
     say("choosing quotes")
     top_centres = cluster.centres(x, top, k_top)
@@ -198,7 +216,26 @@ def _renumber(
     new_fine = np.empty(len(sizes), np.int64)
     new_fine[fine_order] = np.arange(len(sizes))
     parents = np.array([new_top[int(top_raw[s])] for s in fine_order], dtype=np.int64)
-    return new_fine[fine], parents, len(top_order)
+    renumbered = np.where(fine >= 0, new_fine[np.maximum(fine, 0)], fine)
+    return renumbered.astype(np.int64), parents, len(top_order)
+
+
+def _dominant_text(texts: Sequence[str], members: npt.NDArray[np.int64]) -> str | None:
+    """The words of a short text that half or more of a theme's texts repeat ("Did not
+    answer", "Nothing"): a better label than any phrase drawn from it."""
+    if len(members) < 3:
+        return None
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for i in members:
+        key = " ".join(texts[i].lower().strip(" .!?").split())
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, texts[i].strip(" .!?\n\t"))
+    key, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    if not key or n < 0.5 * len(members) or len(key.split()) > 8:
+        return None
+    said = " ".join(first[key].split())
+    return said[0].upper() + said[1:]
 
 
 def _label_sample(n: int, seed: int) -> npt.NDArray[np.int64]:

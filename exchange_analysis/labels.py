@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from exchange_analysis.text import ENGLISH_STOP_WORDS, build_vocabulary, count_matrix
+from exchange_analysis.text import ENGLISH_STOP_WORDS, build_vocabulary, count_matrix, normalise
 
 _WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
 # Words that carry no theme in feedback ("nothing to improve", "very good") on top of the
@@ -142,7 +142,7 @@ _PARTICLES = frozenset(["up", "out", "back", "off", "through", "over"])
 
 
 def _phrases(text: str) -> list[str]:
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(normalise(text))
     out: list[str] = []
     for i, first in enumerate(words):
         if first in STOP or len(first) < 3:
@@ -194,17 +194,27 @@ def merge_near_duplicates(ranked: Sequence[str], limit: int) -> list[str]:
     return kept
 
 
+LABEL_MIN_COVERAGE = 0.03  # a label phrase is used by at least 3% of the theme's texts
+
+
 def class_tfidf_keywords(
     texts: Sequence[str], labels: npt.NDArray[np.int64], k: int, top: int = 8
 ) -> list[list[str]]:
     """Top phrases for each of k classes by class-based TF-IDF (BERTopic's c-TF-IDF)."""
+    return keywords_with_coverage(texts, labels, k, top)[0]
+
+
+def keywords_with_coverage(
+    texts: Sequence[str], labels: npt.NDArray[np.int64], k: int, top: int = 8
+) -> tuple[list[list[str]], list[list[float]]]:
+    """Top phrases per class, and for each the share of the class's texts that use it."""
     if k == 0:
-        return []
+        return [], []
     min_df = 2 if len(texts) >= 30 else 1
     docs = [_phrases(t) for t in texts]
     vocabulary = build_vocabulary(docs, min_df=min_df)
     if not vocabulary:  # no phrase at all (empty texts, emoji only)
-        return [[] for _ in range(k)]
+        return [[] for _ in range(k)], [[] for _ in range(k)]
     counts = count_matrix(texts, _phrases, vocabulary, docs)
     vocab = np.empty(len(vocabulary), dtype=object)
     for phrase, j in vocabulary.items():
@@ -233,12 +243,33 @@ def class_tfidf_keywords(
     min_docs = np.maximum(3.0, 0.01 * class_sizes)[:, None]
     scores[(class_docs < min_docs) & (lengths[None, :] > 1) & (class_sizes[:, None] >= 20)] = 0.0
     out: list[list[str]] = []
+    coverage: list[list[float]] = []
     for c in range(k):
         row = scores[c]
         order = np.argsort(-row, kind="stable")[: top * 6]
         ranked = [str(vocab[i]) for i in order if row[i] > 0]
-        out.append(merge_near_duplicates(ranked, top))
-    return out
+        kept = merge_near_duplicates(ranked, top)
+        out.append(kept)
+        size = max(class_sizes[c], 1.0)
+        coverage.append([float(class_docs[c, vocabulary[p]] / size) for p in kept])
+    return out, coverage
+
+
+def theme_label(
+    keywords: Sequence[str], coverage: Sequence[float], mean_sentiment: float, fallback: str
+) -> str:
+    """The two best phrases that enough of the theme's texts use; a plain description when
+    none is (a theme of short generic praise has no phrase worth a label)."""
+    usable = [p for p, c in zip(keywords, coverage, strict=True) if c >= LABEL_MIN_COVERAGE]
+    if usable:
+        return label_from_keywords(usable, fallback)
+    if not keywords:
+        return fallback
+    if mean_sentiment >= 0.35:
+        return "General praise"
+    if mean_sentiment <= -0.2:
+        return "General criticism"
+    return "Other comments"
 
 
 def label_from_keywords(keywords: Sequence[str], fallback: str) -> str:
@@ -249,14 +280,23 @@ def label_from_keywords(keywords: Sequence[str], fallback: str) -> str:
     return label[0].upper() + label[1:]
 
 
-def distinct_labels(keyword_lists: Sequence[Sequence[str]], fallback_prefix: str) -> list[str]:
-    """Labels from the top two phrases, adding a third where two themes would look alike."""
-    labels = [
-        label_from_keywords(kw, f"{fallback_prefix} {i + 1}") for i, kw in enumerate(keyword_lists)
-    ]
+def distinct_labels(
+    keyword_lists: Sequence[Sequence[str]],
+    fallback_prefix: str,
+    coverage: Sequence[Sequence[float]] | None = None,
+    sentiments: Sequence[float] | None = None,
+) -> list[str]:
+    """A label per theme (see theme_label); where two would read alike, the later one gets its
+    next phrase, or a number."""
+    labels = []
+    for i, kw in enumerate(keyword_lists):
+        cov = coverage[i] if coverage is not None else [1.0] * len(kw)
+        mood = sentiments[i] if sentiments is not None else 0.0
+        labels.append(theme_label(kw, cov, mood, f"{fallback_prefix} {i + 1}"))
     seen: dict[str, int] = {}
     for i, label in enumerate(labels):
-        if label in seen and len(keyword_lists[i]) > 2:
-            labels[i] = f"{label}, {keyword_lists[i][2]}"
+        if label in seen:
+            extra = [p for p in keyword_lists[i] if p.lower() not in label.lower()]
+            labels[i] = f"{label}, {extra[0]}" if extra else f"{label} ({i + 1})"
         seen[labels[i]] = i
     return labels

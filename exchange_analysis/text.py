@@ -341,9 +341,14 @@ WORD_PATTERN = re.compile(r"(?u)\b\w[\w']*\b")
 Analyzer = Callable[[str], list[str]]
 
 
+def normalise(text: str) -> str:
+    """Lower case, with typographic apostrophes made plain (a curly apostrophe becomes a straight one)."""
+    return text.lower().replace("\u2019", "'").replace("\u2018", "'")
+
+
 def word_ngrams(text: str) -> list[str]:
     """Lower-cased words and word pairs, stop words kept (sentiment needs "not good")."""
-    words = WORD_PATTERN.findall(text.lower())
+    words = WORD_PATTERN.findall(normalise(text))
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
@@ -352,7 +357,7 @@ _CONTENT_PATTERN = re.compile(r"(?u)\b[a-zA-Z][a-zA-Z']+\b")
 
 def content_ngrams(text: str) -> list[str]:
     """Words of two letters or more, stop words removed, and pairs of the remaining words."""
-    words = [w for w in _CONTENT_PATTERN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    words = [w for w in _CONTENT_PATTERN.findall(normalise(text)) if w not in ENGLISH_STOP_WORDS]
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
