@@ -206,3 +206,19 @@ def test_phrasal_verbs_and_fillers_in_labels():
     phrases = _phrases("They picked up my mum particularly early")
     assert "picked up" in phrases
     assert "particularly" not in phrases
+
+
+def test_repeated_short_text_labels_its_theme(feedback):
+    texts, _, _ = feedback
+    many = texts + ["Did not answer"] * 20 + ["Did not answer."] * 5
+    result = analyse(many, embedder="tfidf")
+    assert "Did not answer" in [t.label for t in result.themes]
+
+
+def test_empty_texts_are_weak_fits_not_a_theme(feedback):
+    texts, _, _ = feedback
+    result = analyse(texts + [""] * 30 + ["🙂"] * 5, embedder="tfidf")
+    empties = result.assignments[len(texts) :]
+    assert all(a.weak_fit and a.confidence == 0.0 for a in empties)
+    assert {a.subtheme for a in empties} == {0}
+    assert all(q.text.strip() for t in result.themes for q in t.quotes)
