@@ -34,16 +34,21 @@ def representative(
 ) -> list[int]:
     """Indices (into texts) of up to n quotes for a theme.
 
-    Relevance is cosine similarity to the theme centre, lowered for very short (under four words)
-    or long (over 40 words) texts (a quote should say something and fit on a card). Each next pick maximises
-    (1 - diversity) * relevance - diversity * max similarity to the quotes already picked, and a
-    near-duplicate of a picked quote (same words, or cosine >= 0.92) is never picked.
+    Relevance is cosine similarity to the theme centre, lowered for very short (under four
+    words) or long (over 25 words) texts: a quote should say something and fit on a card. Each
+    next pick maximises (1 - diversity) * relevance - diversity * max similarity to the quotes
+    already picked, and a near-duplicate of a picked quote (70% of the same words, or cosine
+    >= 0.92) is never picked.
     """
     if len(members) == 0 or n <= 0:
         return []
     relevance = x[members] @ centre
     lengths = np.array([len(_WORDS.findall(texts[i])) for i in members], dtype=np.float64)
-    shape = np.select([lengths < 4, lengths <= 40, lengths <= 80], [0.6, 1.0, 0.85], default=0.6)
+    shape = np.select(
+        [lengths < 4, lengths <= 25, lengths <= 40, lengths <= 80],
+        [0.6, 1.0, 0.85, 0.7],
+        default=0.5,
+    )
     relevance = relevance * shape
     order = np.argsort(-relevance, kind="stable")[:CANDIDATES]
     cand = members[order]
