@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "exchange.core",
     "exchange.accounts",
     "exchange.examples",
+    "exchange.conversation",
     "exchange.api",
 ]
 
@@ -261,3 +262,10 @@ EXAMPLE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 GALLERY_PAGE_SIZE = 12
 # Uploaded files are served by Django only in the single-machine demo; production uses object storage.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+
+# Conversation
+# Distinct reports that hide a comment until a moderator looks at it.
+CONVERSATION_FLAG_THRESHOLD = int(os.environ.get("CONVERSATION_FLAG_THRESHOLD", "3"))
+# Comments one person may post a minute.
+CONVERSATION_COMMENTS_PER_MINUTE = int(os.environ.get("CONVERSATION_COMMENTS_PER_MINUTE", "5"))
+CONVERSATION_PAGE_SIZE = 20

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("exchange.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("exchange.examples.urls")),
+    path("", include("exchange.conversation.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
