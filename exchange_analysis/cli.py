@@ -44,7 +44,15 @@ def read_table(path: str, columns: Sequence[str | None]) -> list[list[str]]:
         ) from exc
     if not text.strip():
         raise InputError(f"{path} is empty")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    first_line = text.split("\n", 1)[0]
+    wanted = [c for c in columns if c is not None]
+    delimiter = ","
+    for candidate in (",", ";", "\t"):  # Excel saves ';' in some locales, exports TSV too
+        names = next(csv.reader([first_line], delimiter=candidate), [])
+        if all(c in names for c in wanted):
+            delimiter = candidate
+            break
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = reader.fieldnames or []
     for col in columns:
         if col is not None and col not in header:

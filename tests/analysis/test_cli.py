@@ -133,3 +133,11 @@ def test_code(tmp_path, capsys):
         main(["code", str(train), str(new), "--column", "comment", "--codes-column", "codes"]) == 0
     )
     assert "food" in capsys.readouterr().out.splitlines()[1]
+
+
+def test_semicolon_csv_with_bom(tmp_path, capsys):
+    path = tmp_path / "excel.csv"
+    rows = ["comment;when"] + [f"{t};2022-05-01" for t in WAITING + FOOD]
+    path.write_bytes(("\n".join(rows) + "\n").encode("utf-8-sig"))
+    assert main(["analyse", str(path), "--column", "comment", "--json", "--themes", "2"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["assignments"]) == 16
