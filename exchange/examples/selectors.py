@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from exchange.core.permissions import Perm
@@ -139,11 +139,16 @@ def example_visible_to(*, example: Example, viewer: Any) -> bool:
 
 
 def example_detail_get(*, pk: int, viewer: Any) -> Example | None:
-    """The example with its campaign, author, tags and attachments, if `viewer` may see it."""
+    """The example with its campaign, author, tags and attachments, if `viewer` may see it.
+
+    Attachments are read only when there are any (`has_attachments`): most examples have none,
+    and this page is the one most often rendered afresh.
+    """
     example = (
         Example.objects.select_related("author", "campaign")
         .defer("search_vector")
-        .prefetch_related(_tags_prefetch(), "attachments")
+        .annotate(has_attachments=Exists(Attachment.objects.filter(example=OuterRef("pk"))))
+        .prefetch_related(_tags_prefetch())
         .filter(pk=pk)
         .first()
     )

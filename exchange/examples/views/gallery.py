@@ -123,7 +123,7 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "example": example,
             "tags": list(example.tags.all()),
-            "attachments": list(example.attachments.all()),
+            "attachments": list(example.attachments.all()) if example.has_attachments else [],
             "is_moderator": request.user.has_perm(Perm.MODERATE_EXAMPLES),
             "is_author": is_author,
             "can_edit": is_author and example.is_editable_by_author,
