@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from exchange.api.api import api
 from exchange.api.services import api_token_create
+from tests.conversation.factories import CommentFactory, DiscussionFactory
 from tests.factories import (
     CampaignFactory,
     ExampleFactory,
@@ -73,6 +74,12 @@ def world(db):
     # Not public: must not leak through counts, lists or search either.
     SubmittedExampleFactory(author=bob, campaign=campaign, title="Awaiting a moderator")
     ExampleFactory(author=nameless, campaign=campaign, title="A draft")
+    # Comments and replies by each author (visible, removed, waiting) on the first example.
+    discussion = DiscussionFactory(example=published[0])
+    top = CommentFactory(discussion=discussion, author=nameless, body="A nameless comment")
+    CommentFactory(discussion=discussion, author=bob, parent=top, body="Bob replies")
+    CommentFactory(discussion=discussion, author=alice, state="removed", body="", body_html="")
+    CommentFactory(discussion=discussion, author=alice, state="pending", body="Alice waits")
     viewer = UserFactory(email="viewer@example.net", display_name="Viewer")
     return {"campaign": campaign, "tag": tag, "published": published, "viewer": viewer}
 
@@ -90,6 +97,8 @@ def page_urls(world) -> list[str]:
         reverse("examples:campaign_detail", kwargs={"slug": campaign.slug}),
     ]
     urls += [reverse("examples:detail", kwargs={"pk": e.pk}) for e in world["published"]]
+    first = reverse("examples:detail", kwargs={"pk": world["published"][0].pk})
+    urls += [first + "?comments=oldest", first + "?comments=newest&cpage=2"]
     return urls
 
 

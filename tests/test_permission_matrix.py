@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange.accounts.models import User
 from exchange.examples.models import Attachment, Example
+from tests.conversation.factories import CommentFactory, DiscussionFactory
 from tests.factories import (
     AdminFactory,
     CampaignFactory,
@@ -31,7 +32,7 @@ from tests.factories import (
 
 ROLES = ("anonymous", "participant", "author", "moderator", "admin")
 # Namespaced apps of ours, plus django-allauth's account pages (which have no namespace).
-COVERED_NAMESPACES = {"core", "accounts", "examples"}
+COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation"}
 COVERED_PREFIXES = ("account_",)
 
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
@@ -105,6 +106,24 @@ MATRIX = [
     Row("examples:moderation_feature", "published", (LOGIN, 403, 403, 405, 405)),
     Row("examples:moderation_unfeature", "published", (LOGIN, 403, 403, 405, 405)),
     Row("examples:audit_log", "", (LOGIN, 403, 403, 200, 200)),
+    # Conversation: signed-in people comment, reply, react, report and follow; a comment's
+    # author edits and deletes it ("comment" is the author's visible comment on "published").
+    Row("conversation:comment_create", "published", (LOGIN, 200, 200, 200, 200)),
+    Row("conversation:comment_create", "submitted", (LOGIN, 404, 404, 404, 404)),
+    Row("conversation:example_react", "published", (LOGIN, 405, 405, 405, 405)),
+    Row("conversation:example_follow", "published", (LOGIN, 405, 405, 405, 405)),
+    Row("conversation:example_unfollow", "published", (LOGIN, 405, 405, 405, 405)),
+    Row("conversation:comment_reply", "comment", (LOGIN, 200, 200, 200, 200)),
+    Row("conversation:comment_edit", "comment", (LOGIN, 404, 200, 404, 404)),
+    Row("conversation:comment_delete", "comment", (LOGIN, 404, 200, 404, 404)),
+    Row("conversation:comment_flag", "comment", (LOGIN, 200, 200, 200, 200)),
+    Row("conversation:comment_react", "comment", (LOGIN, 405, 405, 405, 405)),
+    Row("conversation:unsubscribe", "", (400, 400, 400, 400, 400)),
+    Row("conversation:moderation_list", "", (LOGIN, 403, 403, 200, 200)),
+    Row("conversation:moderation_hide", "comment", (LOGIN, 403, 403, 405, 405)),
+    Row("conversation:moderation_restore", "comment", (LOGIN, 403, 403, 405, 405)),
+    Row("conversation:moderation_approve", "comment", (LOGIN, 403, 403, 405, 405)),
+    Row("conversation:moderation_stop_author", "comment", (LOGIN, 403, 403, 200, 200)),
     # Your own account.
     Row("accounts:profile", "", (LOGIN, 200, 200, 200, 200)),
     Row("account_login", "", (200, HOME, HOME, HOME, HOME)),
@@ -184,6 +203,9 @@ def world(django_db_setup, django_db_blocker):
                     content_type="application/pdf",
                     size=15,
                 )
+            objects["comment"] = CommentFactory(
+                author=author, discussion=DiscussionFactory(example=objects["published"])
+            )
             users = {
                 "anonymous": None,
                 "participant": UserFactory(),
@@ -193,6 +215,7 @@ def world(django_db_setup, django_db_blocker):
             }
         yield objects, users
         with transaction.atomic():
+            objects["comment"].discussion.delete()
             Example.objects.filter(campaign=campaign).delete()
             campaign.delete()
             User.objects.filter(pk__in=[u.pk for u in users.values() if u is not None]).delete()

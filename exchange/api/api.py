@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from exchange.api.routers import accounts, examples
+from exchange.api.routers import accounts, conversation, examples
 
 api = NinjaAPI(
     title="Exchange for Change API",
@@ -13,3 +13,4 @@ api = NinjaAPI(
 )
 api.add_router("/", examples.router)
 api.add_router("/", accounts.router)
+api.add_router("/", conversation.router)

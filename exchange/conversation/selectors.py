@@ -215,3 +215,15 @@ def moderation_comment_list(*, view: str) -> QuerySet[Comment]:
     else:
         comments = comments.filter(state=CommentState.PENDING)
     return comments.order_by("created_at", "pk")
+
+
+def public_comment_list(*, target: Any) -> QuerySet[Comment]:
+    """Every public comment of a target, oldest first (replies carry their parent's id)."""
+    discussion = discussion_get(target=target)
+    if discussion is None:
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(discussion=discussion, state__in=PUBLIC_STATES)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )

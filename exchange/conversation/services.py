@@ -68,6 +68,10 @@ class ConversationPermissionError(ConversationError):
     pass
 
 
+class ConversationRateLimitError(ConversationError):
+    pass
+
+
 # Targets ----------------------------------------------------------------------------------
 
 
@@ -153,7 +157,7 @@ def _rate_limit_hit(actor: Any) -> None:
         cache.set(key, 1, timeout=120)
         count = 1
     if count > limit:
-        raise ConversationError(
+        raise ConversationRateLimitError(
             _(
                 "You have posted %(limit)s comments in the last minute. Wait a minute, then post "
                 "this one again: your text is kept below."
