@@ -222,3 +222,14 @@ def test_empty_texts_are_weak_fits_not_a_theme(feedback):
     assert all(a.weak_fit and a.confidence == 0.0 for a in empties)
     assert {a.subtheme for a in empties} == {0}
     assert all(q.text.strip() for t in result.themes for q in t.quotes)
+
+
+def test_unknown_dates_are_left_out_of_periods(feedback):
+    texts, _, dates = feedback
+    some = [d if i % 3 else None for i, d in enumerate(dates)]
+    some[1] = "not a date"
+    result = analyse(texts, some, embedder="tfidf", period="week")
+    counted = {p.period: p.total for p in result.periods}
+    assert all("-W" in p for p in counted)
+    assert sum(counted.values()) == sum(1 for d in some if d and d != "not a date")
+    assert len(result.assignments) == len(texts)
