@@ -130,6 +130,21 @@ _NOT_SURNAME = frozenset(
         "Very",
         "Also",
         "Always",
+        "All",
+        "Everyone",
+        "Everybody",
+        "You",
+        "God",
+        "Team",
+        "Lane",
+        "Close",
+        "Way",
+        "Hill",
+        "Park",
+        "Drive",
+        "Avenue",
+        "Green",
+        "View",
     ]
 )
 
@@ -167,7 +182,8 @@ def _spans(text: str) -> list[Finding]:
     for m in _TITLE.finditer(text):
         add("NAME", m.start(1), m.end(1))
     for m in _CALLED.finditer(text):
-        add("NAME", m.start(1), m.end(1))
+        if m.group(1).split()[0] not in _NOT_SURNAME:  # "thanks All", "thank you Team"
+            add("NAME", m.start(1), m.end(1))
     names, ambiguous, surnames = _name_lists()
     for m in _CAPITALISED.finditer(text):
         first, surname = m.group(1), m.group(2)

@@ -84,3 +84,8 @@ def test_place_names_are_not_people(text):
 )
 def test_name_shapes(text, found):
     assert ("NAME", found) in [(f.kind, f.text) for f in redact(text)[1]]
+
+
+@pytest.mark.parametrize("text", ["Many thanks All my respect", "a place in Clifton Lane"])
+def test_common_words_and_streets_are_not_names(text):
+    assert redact(text) == (text, [])
