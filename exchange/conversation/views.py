@@ -198,7 +198,7 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.state != CommentState.VISIBLE:
         raise Http404
     back = _anchor(_target_url(comment), comment)
-    form = FlagForm(request.POST or None)
+    form = FlagForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_flag(
@@ -359,7 +359,7 @@ def moderation_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def moderation_stop_author(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
-    form = StopCommentingForm(request.POST or None)
+    form = StopCommentingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_stop_commenting(

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -113,7 +113,7 @@ def comment_list(
 )
 def comment_create(
     request: HttpRequest, payload: CommentIn, example_id: int = Path(..., ge=1, le=MAX_ID)
-) -> tuple[int, Comment]:
+) -> Status[Comment]:
     example = _example(example_id)
     parent = None
     if payload.parent_id is not None:
@@ -130,7 +130,7 @@ def comment_create(
         )
     except services.ConversationError as error:
         _raise(error)
-    return 201, comment
+    return Status(201, comment)
 
 
 def _toggle(request: HttpRequest, target: Any, kind: str) -> ReactionOut:
