@@ -194,9 +194,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # CACHE_URL is set (several web servers). Page fragments and their generation numbers live here.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    # With Redis, cached public pages are shared by every web server too (exchange/core/caching.py).
+    CACHES = {"default": redis_cache, "pages": {**redis_cache, "KEY_PREFIX": "pages"}}
 else:
     CACHES = {
         "default": {

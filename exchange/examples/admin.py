@@ -1,10 +1,27 @@
 from django.contrib import admin
 
+from exchange.core.caching import published_examples_changed
 from exchange.examples.models import Attachment, Campaign, Example, Tag
 
 
+class PublicPagesAdminMixin:
+    """Edits made here show on the public pages at once: cached copies are retired on save."""
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        published_examples_changed()
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)  # type: ignore[misc]
+        published_examples_changed()
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        published_examples_changed()
+
+
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ["title", "opens_at", "closes_at", "pre_moderation"]
     list_filter = ["pre_moderation"]
     search_fields = ["title", "introduction"]
@@ -13,7 +30,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,7 +49,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Example)
-class ExampleAdmin(admin.ModelAdmin):
+class ExampleAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     """Moderation decisions belong in the moderation pages, which email authors and keep the
     audit log; here the workflow fields are read-only."""
 
@@ -65,7 +82,7 @@ class ExampleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "example", "content_type", "size", "uploaded_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "example__title"]
