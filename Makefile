@@ -13,7 +13,6 @@ PYTEST_WORKERS ?= 2
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install assets run dev test test-sqlite test-postgres test-analysis lint chromium postgres demo \
 	bench-gallery bench-synthesis models sentiment-model messages clean
