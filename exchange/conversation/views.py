@@ -231,16 +231,72 @@ def _back(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _react(request: HttpRequest, target: Any, fallback: str) -> HttpResponse:
+def wants_fragment(request: HttpRequest) -> bool:
+    """A reaction form submitted by static/js/reactions.js: answer with the buttons only."""
+    return request.headers.get("X-Requested-With") == "fetch" or "text/html-fragment" in (
+        request.headers.get("Accept", "")
+    )
+
+
+def _announcement(reactions: list[selectors.ReactionSummary], kind: str) -> str:
+    for reaction in reactions:
+        if reaction.kind == kind:
+            if reaction.mine:
+                return _("You reacted “%(reaction)s”. Count now %(count)s.") % {
+                    "reaction": reaction.label,
+                    "count": reaction.count,
+                }
+            return _("You took back “%(reaction)s”. Count now %(count)s.") % {
+                "reaction": reaction.label,
+                "count": reaction.count,
+            }
+    return ""
+
+
+def _reactions_fragment(
+    request: HttpRequest, *, target: Any, react_url: str, label: str, back: str, kind: str
+) -> HttpResponse:
+    reactions = selectors.reactions_for(target=target, viewer=request.user)
+    response = render(
+        request,
+        "conversation/_reactions.html",
+        {
+            "reactions": reactions,
+            "react_url": react_url,
+            "label": label,
+            "next_url": back,
+            "announce": _announcement(reactions, kind),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Vary"] = "Accept, X-Requested-With"
+    return response
+
+
+def _react(request: HttpRequest, target: Any, fallback: str, *, label: str) -> HttpResponse:
+    """Toggle a reaction. Without JavaScript: redirect back to the page (to its anchor). From
+    reactions.js: the re-rendered buttons, or an error status that makes the script fall back
+    to an ordinary form submission (which shows the message)."""
     form = ReactionForm(request.POST)
     back = _back(request, fallback)
+    fragment = wants_fragment(request)
     if not form.is_valid():
+        if fragment:
+            return HttpResponse(_("Choose a reaction"), status=400, content_type="text/plain")
         messages.error(request, _("Choose a reaction"))
         return HttpResponseRedirect(back)
+    kind = form.cleaned_data["kind"]
     try:
-        services.reaction_toggle(actor=request.user, target=target, kind=form.cleaned_data["kind"])
+        services.reaction_toggle(actor=request.user, target=target, kind=kind)
     except ConversationError as error:
+        if fragment:
+            return HttpResponse(str(error.message), status=400, content_type="text/plain")
         messages.error(request, str(error.message))
+        return HttpResponseRedirect(back)
+    if fragment:
+        return _reactions_fragment(
+            request, target=target, react_url=request.path, label=label, back=back, kind=kind
+        )
     return HttpResponseRedirect(back)
 
 
@@ -248,14 +304,15 @@ def _react(request: HttpRequest, target: Any, fallback: str) -> HttpResponse:
 @require_POST
 def example_react(request: HttpRequest, pk: int) -> HttpResponse:
     example = _published_example(pk)
-    return _react(request, example, f"{example.get_absolute_url()}#reactions")
+    return _react(request, example, f"{example.get_absolute_url()}#reactions", label=example.title)
 
 
 @login_required
 @require_POST
 def comment_react(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_or_404(request, pk)
-    return _react(request, comment, _anchor(_target_url(comment), comment))
+    label = _("comment by %(name)s") % {"name": comment.author.public_name}
+    return _react(request, comment, _anchor(_target_url(comment), comment), label=label)
 
 
 @login_required

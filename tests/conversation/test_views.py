@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from exchange.conversation import services
@@ -188,6 +188,96 @@ def test_reactions_without_javascript(client, published_example):
     assert Reaction.objects.count() == 0
 
 
+FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
+
+
+def test_reaction_from_javascript_returns_the_buttons_fragment(client, published_example):
+    user = UserFactory()
+    Reaction.objects.create(user=UserFactory(), target=published_example, kind="helpful")
+    client.force_login(user)
+    url = reverse("conversation:example_react", kwargs={"pk": published_example.pk})
+    back = detail(published_example) + "#reactions"
+
+    response = client.post(url, {"kind": "helpful", "next": back}, **FETCH)
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    html = response.content.decode()
+    assert html.startswith('<div class="efc-reactions-box" data-efc-reactions')
+    assert "<html" not in html
+    assert "govuk-header" not in html
+    # The new count, the pressed state and the live announcement.
+    assert "(2)" in html
+    assert html.count('aria-pressed="true"') == 1
+    assert 'data-efc-announce="You reacted “Helpful”. Count now 2."' in html
+    # The forms inside keep working without JavaScript: CSRF token and the page to return to.
+    assert html.count("csrfmiddlewaretoken") == 3
+    assert f'name="next" value="{back}"' in html
+    assert html.count(f'action="{url}"') == 3
+    assert Reaction.objects.filter(user=user, kind="helpful").count() == 1
+    # No flash message is left behind for the next full page.
+    assert "Choose a reaction" not in client.get(detail(published_example)).content.decode()
+
+    response = client.post(url, {"kind": "helpful", "next": back}, HTTP_ACCEPT="text/html-fragment")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "(1)" in html
+    assert 'aria-pressed="true"' not in html
+    assert "You took back “Helpful”. Count now 1." in html
+    assert not Reaction.objects.filter(user=user).exists()
+
+
+def test_comment_reaction_fragment_names_no_email(client, published_example):
+    author = UserFactory(display_name="Dee Author", email="dee@private.example")
+    comment = CommentFactory(discussion=DiscussionFactory(example=published_example), author=author)
+    client.force_login(UserFactory())
+    url = reverse("conversation:comment_react", kwargs={"pk": comment.pk})
+
+    response = client.post(url, {"kind": "we_did_this"}, **FETCH)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "comment by Dee Author" in html
+    assert "dee@private.example" not in html
+    # Without a posted "next", the buttons point back to the comment on the example page.
+    assert f'value="{detail(published_example)}#comment-{comment.pk}"' in html
+    assert "(1)" in html
+
+
+def test_reaction_fragment_failures(client, published_example):
+    client.force_login(UserFactory())
+    url = reverse("conversation:example_react", kwargs={"pk": published_example.pk})
+    response = client.post(url, {"kind": "love"}, **FETCH)
+    assert response.status_code == 400
+    assert response.content.decode() == "Choose a reaction"
+    hidden = CommentFactory(
+        discussion=DiscussionFactory(example=published_example), state=CommentState.REMOVED
+    )
+    comment_url = reverse("conversation:comment_react", kwargs={"pk": hidden.pk})
+    response = client.post(comment_url, {"kind": "helpful"}, **FETCH)
+    assert response.status_code == 400
+    assert "You cannot react to this comment" in response.content.decode()
+    assert not Reaction.objects.exists()
+    # Signed out: the usual redirect to sign in (reactions.js then submits the form normally).
+    client.logout()
+    response = client.post(url, {"kind": "helpful"}, **FETCH)
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+    assert not Reaction.objects.exists()
+
+
+def test_discussion_page_loads_the_reactions_script_for_signed_in_readers(
+    client, published_example
+):
+    html = client.get(detail(published_example)).content.decode()
+    assert "js/reactions.js" not in html
+    client.force_login(UserFactory())
+    html = client.get(detail(published_example)).content.decode()
+    assert 'src="/static/js/reactions.js"' in html
+    assert 'id="efc-reactions-status" role="status" aria-live="polite"' in html
+
+
 def test_flag_form_twice(client, published_example):
     comment = CommentFactory(discussion=DiscussionFactory(example=published_example))
     client.force_login(UserFactory())
@@ -306,6 +396,8 @@ def test_xss_corpus_through_the_form(client, published_example, commenter, via_r
         client.get(detail(published_example)).content.decode()
     )
     assert baseline_problems == []
+    # Anonymous readers get one script fewer (no reaction forms, so no js/reactions.js).
+    anonymous_scripts = active_content(Client().get(detail(published_example)).content.decode())[1]
     parent = None
     if via_reply:
         client.post(create_url(published_example), {"body": "Parent"})
@@ -324,10 +416,10 @@ def test_xss_corpus_through_the_form(client, published_example, commenter, via_r
         pages.append(client.get(detail(published_example)).content.decode())
     comments = Comment.objects.filter(discussion__object_id=published_example.pk)
     assert comments.count() >= len(PAYLOADS)
-    for html in pages:
+    for html, expected_scripts in zip(pages, (baseline_scripts, anonymous_scripts), strict=True):
         problems, scripts = active_content(html)
         assert problems == []
-        assert scripts == baseline_scripts
+        assert scripts == expected_scripts
         assert "alert(1)</script>" not in html
     # The edit and report pages show the same HTML.
     client.force_login(commenter)
