@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -385,13 +387,26 @@ class TestExampleDetail:
                 size=8,
             )
 
-        with django_assert_max_num_queries(3):  # example, tags, attachments
+        # Example (with author, campaign and whether it has files), tags, attachments; then the
+        # discussion section: discussion, reactions and, on a cold cache only, 2 content types.
+        with django_assert_max_num_queries(7):
             html = _html(client.get(self.url(example)))
         assert html.count("/attachments/") == 3
 
         client.force_login(moderator)
-        with django_assert_max_num_queries(7):  # + session, user, permissions
+        # + session, user, 2 for permissions; the discussion's signed-in reads (policy, ban).
+        with django_assert_max_num_queries(11):
             _html(client.get(self.url(example)))
+
+    def test_an_example_without_files_reads_no_attachments(self, client):
+        example = PublishedExampleFactory(
+            tags=[TagFactory(name="Zebra crossings"), TagFactory(name="Apple presses")]
+        )
+
+        with CaptureQueriesContext(connection) as queries:
+            html = _html(client.get(self.url(example)))
+        assert not [q for q in queries if q["sql"].startswith('SELECT "examples_attachment"')]
+        assert html.index(">Apple presses<") < html.index(">Zebra crossings<")
 
 
 # Attachments ---------------------------------------------------------------------------------

@@ -122,7 +122,7 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "examples/detail.html",
         {
             "example": example,
-            "tags": list(example.tags.all()),
+            "tags": example.detail_tags,
             "attachments": list(example.attachments.all()) if example.has_attachments else [],
             "is_moderator": request.user.has_perm(Perm.MODERATE_EXAMPLES),
             "is_author": is_author,
