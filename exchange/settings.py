@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "exchange.accounts",
     "exchange.examples",
     "exchange.conversation",
+    "exchange.events",
     "exchange.api",
 ]
 
@@ -269,3 +270,9 @@ CONVERSATION_FLAG_THRESHOLD = int(os.environ.get("CONVERSATION_FLAG_THRESHOLD", 
 # Comments one person may post a minute.
 CONVERSATION_COMMENTS_PER_MINUTE = int(os.environ.get("CONVERSATION_COMMENTS_PER_MINUTE", "5"))
 CONVERSATION_PAGE_SIZE = 20
+
+# Events
+# Hours an offered place is held when an event passes freed places on as offers (the default
+# for new events; each event can change it).
+EVENTS_OFFER_HOURS_DEFAULT = int(os.environ.get("EVENTS_OFFER_HOURS_DEFAULT", "24"))
+EVENTS_PAGE_SIZE = 20

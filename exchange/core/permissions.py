@@ -17,6 +17,7 @@ class Perm(StrEnum):
     FEATURE_EXAMPLES = "examples.feature_example"
     VIEW_AUDIT_LOG = "core.view_auditentry"
     MANAGE_CAMPAIGNS = "examples.change_campaign"
+    MANAGE_EVENTS = "events.change_event"
 
 
 class Role(StrEnum):
@@ -30,7 +31,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MODERATOR: [Perm.MODERATE_EXAMPLES, Perm.FEATURE_EXAMPLES, Perm.VIEW_AUDIT_LOG],
     # Facilitators and organisers gain their permissions with the workshops and events apps.
     Role.FACILITATOR: [],
-    Role.ORGANISER: [],
+    Role.ORGANISER: [
+        Perm.MANAGE_EVENTS,
+        "events.add_event",
+        "events.view_event",
+        "events.add_session",
+        "events.change_session",
+        "events.view_session",
+        "events.view_booking",
+    ],
     Role.ADMIN: [
         Perm.MODERATE_EXAMPLES,
         Perm.FEATURE_EXAMPLES,
@@ -39,6 +48,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "examples.add_campaign",
         "examples.delete_campaign",
         "examples.view_campaign",
+        Perm.MANAGE_EVENTS,
+        "events.add_event",
+        "events.view_event",
+        "events.delete_event",
+        "events.add_session",
+        "events.change_session",
+        "events.view_session",
+        "events.delete_session",
+        "events.view_booking",
     ],
 }
 

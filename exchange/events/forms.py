@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from exchange.events.models import Mode, Session
+
+
+def mode_choices(session: Session) -> list[tuple[str, str]]:
+    return [(mode, str(Mode(mode).label)) for mode in session.modes]
+
+
+class BookingForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("How will you attend?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how you will attend"),
+            "invalid_choice": _("Choose how you will attend"),
+        },
+    )
+    access_needs = forms.CharField(
+        label=_("Access needs (optional)"),
+        help_text=_("Only the organisers see this."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    dietary_requirements = forms.CharField(
+        label=_("Dietary requirements (optional)"),
+        help_text=_("Only the organisers see this."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: object, session: Session, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["mode"].choices = mode_choices(session)
+        if len(session.modes) == 1:
+            self.fields["mode"].initial = session.modes[0]
+
+
+class TransferForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your colleague's email address"),
+        help_text=_("They must already have an account on this site."),
+        max_length=254,
+        error_messages={
+            "required": _("Enter your colleague's email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
+    )
+
+
+class CheckInSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+
+
+class ImprovementForm(forms.Form):
+    text = forms.CharField(
+        label=_("What could be improved further?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Enter your suggestion")},
+    )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Enter your suggestion"))
+        return text

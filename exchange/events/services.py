@@ -1,0 +1,444 @@
+"""Writes for events and bookings.
+
+Concurrency rule (pretix style): every change that can take or free a seat runs inside
+`transaction.atomic` and first locks the rows of the sessions involved with
+`SELECT ... FOR UPDATE`, always ordered by primary key (`_sessions_lock`), so two requests for
+the same sessions queue up instead of both reading "one seat left", and requests for several
+sessions can never deadlock. Seats are counted only after the lock is held. With the lock, a
+session never holds more confirmed + offered + attended bookings per mode than its capacity.
+On SQLite `select_for_update` does nothing, but the project opens every transaction with
+`BEGIN IMMEDIATE`, which serialises writers for the whole file.
+
+`LOCKING` exists only so that the concurrency tests can show the race without the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from exchange.core.services import audit_log
+from exchange.events.models import (
+    SEAT_STATES,
+    Booking,
+    BookingState,
+    CalendarFeed,
+    Event,
+    Improvement,
+    Mode,
+    PromotionPolicy,
+    Session,
+)
+
+# Tests switch this off to show that the lock is what prevents overbooking.
+LOCKING = True
+
+
+class BookingError(Exception):
+    """A booking request that cannot be met; `message` is shown to the person."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class OfferExpiredError(BookingError):
+    pass
+
+
+def _sessions_lock(session_ids: Iterable[int]) -> dict[int, Session]:
+    """Lock the sessions' rows in primary-key order and return them fresh from the database."""
+    queryset = Session.objects.select_related("event").filter(pk__in=set(session_ids))
+    if LOCKING:
+        queryset = queryset.select_for_update(of=("self",))
+    return {session.pk: session for session in queryset.order_by("pk")}
+
+
+def seats_taken(*, session: Session, mode: str) -> int:
+    """Seats held in a mode. Callers deciding on a seat must hold the session's lock."""
+    return Booking.objects.filter(session=session, mode=mode, state__in=SEAT_STATES).count()
+
+
+def _has_free_seat(session: Session, mode: str) -> bool:
+    capacity = session.capacity(mode)
+    if capacity is None:
+        return True
+    return seats_taken(session=session, mode=mode) < capacity
+
+
+def _check_bookable(session: Session, mode: str) -> None:
+    if mode not in Mode.values:
+        raise BookingError(_("Choose how you will attend: in person or online."))
+    if session.is_cancelled:
+        raise BookingError(_("This session has been cancelled."))
+    if not session.event.bookings_open:
+        raise BookingError(_("Bookings for this event are closed."))
+    if session.starts_at <= timezone.now():
+        raise BookingError(_("This session has already started."))
+    if mode not in session.modes:
+        raise BookingError(
+            _("This session cannot be attended %(mode)s.") % {"mode": Mode(mode).label.lower()}
+        )
+
+
+def _seat_or_queue(session: Session, mode: str) -> str:
+    """The state a new booking gets. Caller holds the session's lock."""
+    if not _has_free_seat(session, mode):
+        return BookingState.WAITLISTED
+    # Nobody jumps the queue: if people are waiting (an offer is out), join them.
+    waiting = Booking.objects.filter(
+        session=session, mode=mode, state=BookingState.WAITLISTED
+    ).exists()
+    return BookingState.WAITLISTED if waiting else BookingState.CONFIRMED
+
+
+def _active_booking(user: Any, session: Session) -> Booking | None:
+    return Booking.objects.filter(
+        user=user, session=session, state__in=(*SEAT_STATES, BookingState.WAITLISTED)
+    ).first()
+
+
+def bookings_create(
+    *,
+    user: Any,
+    choices: Sequence[tuple[Session, str]],
+    access_needs: str = "",
+    dietary_requirements: str = "",
+) -> list[Booking]:
+    """Book several sessions at once (e.g. the whole event), each in its own mode.
+
+    All or nothing: if any one cannot be booked, nothing is. Full modes put the person on that
+    mode's waiting list.
+    """
+    with transaction.atomic():
+        sessions = _sessions_lock(session.pk for session, _mode in choices)
+        bookings = []
+        for given, mode in sorted(choices, key=lambda choice: choice[0].pk):
+            session = sessions[given.pk]
+            _check_bookable(session, mode)
+            if _active_booking(user, session) is not None:
+                raise BookingError(
+                    _("You have already booked “%(title)s”.") % {"title": session.title}
+                )
+            booking = Booking(
+                user=user,
+                session=session,
+                mode=mode,
+                state=_seat_or_queue(session, mode),
+                access_needs=access_needs.strip(),
+                dietary_requirements=dietary_requirements.strip(),
+            )
+            try:
+                with transaction.atomic():
+                    booking.save()
+            except IntegrityError as error:
+                raise BookingError(
+                    _("You have already booked “%(title)s”.") % {"title": session.title}
+                ) from error
+            audit_log(actor=user, action="booking.create", target=booking, state=booking.state)
+            bookings.append(booking)
+        _notify_on_commit(b.pk for b in bookings if b.state == BookingState.CONFIRMED)
+        return bookings
+
+
+def booking_create(
+    *,
+    user: Any,
+    session: Session,
+    mode: str,
+    access_needs: str = "",
+    dietary_requirements: str = "",
+) -> Booking:
+    """Book one session: confirmed if the mode has a free seat, else on its waiting list."""
+    return bookings_create(
+        user=user,
+        choices=[(session, mode)],
+        access_needs=access_needs,
+        dietary_requirements=dietary_requirements,
+    )[0]
+
+
+def _booking_locked(booking: Booking) -> tuple[Booking, Session]:
+    """Lock the booking's session, then re-read the booking (its state may have changed)."""
+    session = _sessions_lock([booking.session_id])[booking.session_id]
+    return Booking.objects.select_related("replaces").get(pk=booking.pk), session
+
+
+def _promote(session: Session, mode: str, *, now: dt.datetime) -> list[Booking]:
+    """Give freed seats in a mode to the people waiting, first come first served.
+
+    Caller holds the session's lock. A switch request that gets a seat releases the person's
+    old place, which is then passed on in its own mode.
+    """
+    promoted: list[Booking] = []
+    pending_modes = [mode]
+    while pending_modes:
+        current = pending_modes.pop(0)
+        while _has_free_seat(session, current):
+            waiting = (
+                Booking.objects.filter(session=session, mode=current, state=BookingState.WAITLISTED)
+                .order_by("pk")
+                .first()
+            )
+            if waiting is None:
+                break
+            if session.event.promotion_policy == PromotionPolicy.OFFER:
+                waiting.state = BookingState.OFFERED
+                waiting.offer_expires_at = now + session.event.offer_duration
+                waiting.save(update_fields=["state", "offer_expires_at", "updated_at"])
+                audit_log(actor=None, action="booking.offer", target=waiting)
+            else:
+                released = _confirm(waiting)
+                if released is not None:
+                    pending_modes.append(released)
+            promoted.append(waiting)
+    return promoted
+
+
+def _confirm(booking: Booking) -> str | None:
+    """Confirm a booking; if it was a switch, cancel the old place and return its mode."""
+    released_mode = None
+    old = booking.replaces
+    if old is not None:
+        if old.state in SEAT_STATES:
+            released_mode = old.mode
+        old.state = BookingState.CANCELLED
+        old.cancel_reason = "switched"
+        old.save(update_fields=["state", "cancel_reason", "updated_at"])
+        booking.replaces = None
+        # Carry over what organisers need to know.
+        booking.access_needs = booking.access_needs or old.access_needs
+        booking.dietary_requirements = booking.dietary_requirements or old.dietary_requirements
+    booking.state = BookingState.CONFIRMED
+    booking.offer_expires_at = None
+    booking.save()
+    audit_log(actor=None, action="booking.confirm", target=booking)
+    _notify_on_commit([booking.pk])
+    return released_mode
+
+
+def _notify_on_commit(booking_ids: Iterable[int]) -> None:
+    from exchange.events.tasks import booking_confirmation_send
+
+    for booking_id in list(booking_ids):
+        transaction.on_commit(
+            lambda booking_id=booking_id: booking_confirmation_send.enqueue(booking_id=booking_id)
+        )
+
+
+def booking_switch_mode(*, user: Any, booking: Booking, mode: str) -> Booking:
+    """Move a booking to another mode in one step.
+
+    If the new mode has a free seat the person moves at once (the old seat is passed on).
+    Otherwise they join the new mode's waiting list and KEEP their current place until a seat
+    comes free; returns the booking that now represents the request.
+    """
+    with transaction.atomic():
+        booking, session = _booking_locked(booking)
+        if booking.user_id != user.pk or booking.replaces_id is not None:
+            raise BookingError(_("You can only switch your own booking."))
+        if booking.state not in (BookingState.CONFIRMED, BookingState.WAITLISTED):
+            raise BookingError(_("Only a confirmed or waiting booking can be switched."))
+        if mode == booking.mode:
+            raise BookingError(_("You are already booked for that way of attending."))
+        _check_bookable(session, mode)
+        now = timezone.now()
+        existing = Booking.objects.filter(replaces=booking, state=BookingState.WAITLISTED).first()
+        if existing is not None:
+            raise BookingError(_("You are already waiting to switch."))
+        if booking.state == BookingState.WAITLISTED:
+            # Nothing to keep: move to the back of the other queue (or straight to a seat).
+            booking.state = BookingState.CANCELLED
+            booking.cancel_reason = "switched"
+            booking.save(update_fields=["state", "cancel_reason", "updated_at"])
+            new = Booking.objects.create(
+                user=booking.user,
+                session=session,
+                mode=mode,
+                state=_seat_or_queue(session, mode),
+                access_needs=booking.access_needs,
+                dietary_requirements=booking.dietary_requirements,
+            )
+            audit_log(actor=user, action="booking.switch", target=new, state=new.state)
+            if new.state == BookingState.CONFIRMED:
+                _notify_on_commit([new.pk])
+            return new
+        state = _seat_or_queue(session, mode)
+        new = Booking.objects.create(
+            user=booking.user,
+            session=session,
+            mode=mode,
+            state=BookingState.WAITLISTED,
+            replaces=booking,
+            access_needs=booking.access_needs,
+            dietary_requirements=booking.dietary_requirements,
+        )
+        audit_log(actor=user, action="booking.switch", target=new, state=state)
+        if state == BookingState.CONFIRMED:
+            released = _confirm(new)
+            if released:
+                _promote(session, released, now=now)
+        return new
+
+
+def booking_cancel(*, user: Any, booking: Booking, by_organiser: bool = False) -> Booking:
+    """Cancel a booking (or decline an offer, or withdraw a switch request).
+
+    A freed seat goes to the first person waiting in that mode: confirmed at once, or offered
+    for the event's offer time, per the event's setting.
+    """
+    with transaction.atomic():
+        booking, session = _booking_locked(booking)
+        if not by_organiser and booking.user_id != user.pk:
+            raise BookingError(_("You can only cancel your own booking."))
+        if booking.state not in (*SEAT_STATES, BookingState.WAITLISTED):
+            raise BookingError(_("This booking is already cancelled."))
+        if booking.state == BookingState.ATTENDED:
+            raise BookingError(_("You cannot cancel a session you have attended."))
+        freed = booking.state in SEAT_STATES
+        booking.state = BookingState.CANCELLED
+        booking.cancel_reason = "organiser" if by_organiser else "cancelled"
+        booking.offer_expires_at = None
+        booking.save(update_fields=["state", "cancel_reason", "offer_expires_at", "updated_at"])
+        # A pending switch request goes with the booking it would replace.
+        Booking.objects.filter(replaces=booking, state__in=(*SEAT_STATES, "waitlisted")).update(
+            state=BookingState.CANCELLED, cancel_reason="cancelled", offer_expires_at=None
+        )
+        audit_log(actor=user, action="booking.cancel", target=booking)
+        if freed:
+            now = timezone.now()
+            for mode in session.modes:
+                _promote(session, mode, now=now)
+        return booking
+
+
+def offer_accept(*, user: Any, booking: Booking) -> Booking:
+    """Take an offered place before it expires."""
+    with transaction.atomic():
+        booking, session = _booking_locked(booking)
+        if booking.user_id != user.pk:
+            raise BookingError(_("This offer is not yours."))
+        if booking.state != BookingState.OFFERED:
+            raise BookingError(_("There is no open offer on this booking."))
+        now = timezone.now()
+        if booking.offer_expires_at is None or booking.offer_expires_at <= now:
+            raise OfferExpiredError(_("This offer has expired and the place has been passed on."))
+        released = _confirm(booking)
+        audit_log(actor=user, action="booking.offer_accept", target=booking)
+        if released:
+            _promote(session, released, now=now)
+        return booking
+
+
+def offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Cancel offers past their expiry and pass each place on. Returns how many expired.
+
+    Idempotent; run on a schedule (exchange.events.tasks.offers_expire_task).
+    """
+    now = now or timezone.now()
+    session_ids = sorted(
+        set(
+            Booking.objects.filter(
+                state=BookingState.OFFERED, offer_expires_at__lte=now
+            ).values_list("session_id", flat=True)
+        )
+    )
+    expired = 0
+    for session_id in session_ids:
+        with transaction.atomic():
+            session = _sessions_lock([session_id]).get(session_id)
+            if session is None:
+                continue
+            stale = list(
+                Booking.objects.filter(
+                    session=session, state=BookingState.OFFERED, offer_expires_at__lte=now
+                )
+            )
+            for booking in stale:
+                booking.state = BookingState.CANCELLED
+                booking.cancel_reason = "offer_expired"
+                booking.offer_expires_at = None
+                booking.save(
+                    update_fields=["state", "cancel_reason", "offer_expires_at", "updated_at"]
+                )
+                audit_log(actor=None, action="booking.offer_expire", target=booking)
+            expired += len(stale)
+            for mode in session.modes:
+                _promote(session, mode, now=now)
+    return expired
+
+
+def booking_transfer(*, user: Any, booking: Booking, email: str) -> Booking:
+    """Give a confirmed place to a colleague who has an account, identified by email."""
+    with transaction.atomic():
+        booking, session = _booking_locked(booking)
+        if booking.user_id != user.pk:
+            raise BookingError(_("You can only transfer your own booking."))
+        if booking.state != BookingState.CONFIRMED or booking.replaces_id is not None:
+            raise BookingError(_("Only a confirmed place can be transferred."))
+        recipient = (
+            get_user_model()
+            .objects.filter(email__iexact=email.strip(), is_active=True)
+            .exclude(pk=user.pk)
+            .first()
+        )
+        if recipient is None:
+            raise BookingError(
+                _("Enter the email address your colleague uses to sign in to this site.")
+            )
+        if _active_booking(recipient, session) is not None:
+            raise BookingError(_("Your colleague has already booked this session."))
+        Booking.objects.filter(replaces=booking, state=BookingState.WAITLISTED).update(
+            state=BookingState.CANCELLED, cancel_reason="transferred"
+        )
+        booking.user = recipient
+        booking.access_needs = ""
+        booking.dietary_requirements = ""
+        booking.save()
+        audit_log(actor=user, action="booking.transfer", target=booking, to_user=recipient.pk)
+        _notify_on_commit([booking.pk])
+        return booking
+
+
+def booking_check_in(*, actor: Any, booking: Booking) -> Booking:
+    with transaction.atomic():
+        booking, _session = _booking_locked(booking)
+        if booking.state != BookingState.CONFIRMED:
+            raise BookingError(_("Only a confirmed booking can be checked in."))
+        booking.state = BookingState.ATTENDED
+        booking.save(update_fields=["state", "updated_at"])
+        audit_log(actor=actor, action="booking.check_in", target=booking)
+        return booking
+
+
+def event_bookings_set_open(*, actor: Any, event: Event, is_open: bool) -> Event:
+    with transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(bookings_open=is_open)
+        event.bookings_open = is_open
+        audit_log(actor=actor, action="event.open" if is_open else "event.close", target=event)
+        return event
+
+
+def calendar_feed_get_or_create(*, user: Any) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+def improvement_create(*, user: Any, session: Session, text: str) -> Improvement:
+    with transaction.atomic():
+        attended = Booking.objects.filter(
+            user=user, session=session, state__in=(BookingState.CONFIRMED, BookingState.ATTENDED)
+        ).exists()
+        if not attended:
+            raise BookingError(_("Only people booked on this session can suggest improvements."))
+        if session.ends_at > timezone.now():
+            raise BookingError(_("You can suggest improvements once the session has ended."))
+        improvement = Improvement.objects.create(user=user, session=session, text=text.strip())
+        audit_log(actor=user, action="improvement.create", target=session)
+        return improvement

@@ -1,0 +1,408 @@
+"""Event pages: browse, book, switch, cancel, accept offers, transfer; organiser pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exchange.core.permissions import Perm, permission_required
+from exchange.events import selectors, services
+from exchange.events.calendar import booking_ics as booking_ics_bytes
+from exchange.events.calendar import feed_ics
+from exchange.events.forms import BookingForm, CheckInSearchForm, ImprovementForm, TransferForm
+from exchange.events.models import (
+    ACTIVE_STATES,
+    Booking,
+    BookingState,
+    CalendarFeed,
+    Event,
+    Mode,
+    Session,
+)
+
+PAGE_SIZE = 20
+
+
+def _session_or_404(pk: int) -> Session:
+    session = selectors.session_get(pk=pk)
+    if session is None:
+        raise Http404
+    return session
+
+
+def _own_booking(request: HttpRequest, pk: int) -> Booking:
+    booking = selectors.user_booking_get(user=request.user, pk=pk)
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.event_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "events/list.html", {"page": page})
+
+
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    sessions = list(selectors.sessions_with_counts(event=event))
+    mine = {}
+    if request.user.is_authenticated:
+        for booking in Booking.objects.filter(
+            user=request.user, session__event=event, state__in=ACTIVE_STATES
+        ):
+            if booking.replaces_id is None:
+                mine[booking.session_id] = booking
+    rows = [
+        {
+            "session": session,
+            "availability": selectors.session_availability(session),
+            "booking": mine.get(session.pk),
+        }
+        for session in sessions
+    ]
+    may_manage = request.user.has_perm(Perm.MANAGE_EVENTS)
+    return render(
+        request,
+        "events/detail.html",
+        {"event": event, "rows": rows, "may_manage": may_manage, "now": timezone.now()},
+    )
+
+
+@login_required
+def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    existing = selectors.user_active_booking(user=request.user, session=session)
+    if existing is not None:
+        messages.info(request, _("You have already booked this session."))
+        return redirect("events:mine")
+    clashes = selectors.booking_clashes(user=request.user, session=session)
+    if request.method == "POST":
+        form = BookingForm(request.POST, session=session)
+        if form.is_valid():
+            try:
+                booking = services.booking_create(
+                    user=request.user,
+                    session=session,
+                    mode=form.cleaned_data["mode"],
+                    access_needs=form.cleaned_data["access_needs"],
+                    dietary_requirements=form.cleaned_data["dietary_requirements"],
+                )
+            except services.BookingError as error:
+                form.add_error(None, str(error.message))
+            else:
+                if booking.state == BookingState.CONFIRMED:
+                    messages.success(request, _("Your place is confirmed."))
+                else:
+                    messages.info(
+                        request,
+                        _("This is full. You are number %(position)s on the waiting list.")
+                        % {"position": selectors.waitlist_position(booking)},
+                    )
+                return redirect("events:mine")
+    else:
+        form = BookingForm(session=session)
+    return render(
+        request,
+        "events/book.html",
+        {
+            "session": session,
+            "event": session.event,
+            "form": form,
+            "clashes": clashes,
+            "availability": selectors.session_availability(session),
+        },
+    )
+
+
+@login_required
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    bookings = list(selectors.user_bookings(user=request.user))
+    switch_for = {b.replaces_id: b for b in bookings if b.replaces_id}
+    rows = [
+        {
+            "booking": booking,
+            "position": selectors.waitlist_position(booking),
+            "switch": switch_for.get(booking.pk),
+            "switch_position": selectors.waitlist_position(switch_for[booking.pk])
+            if booking.pk in switch_for
+            else None,
+            "join_link": selectors.join_link_visible(booking=booking, now=now),
+            "can_suggest": booking.session.ends_at <= now,
+        }
+        for booking in bookings
+        if booking.replaces_id is None
+    ]
+    feed = services.calendar_feed_get_or_create(user=request.user)
+    return render(request, "events/mine.html", {"rows": rows, "feed": feed})
+
+
+@login_required
+def booking_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    other = [m for m in booking.session.modes if m != booking.mode]
+    if not other or booking.state not in (BookingState.CONFIRMED, BookingState.WAITLISTED):
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            new = services.booking_switch_mode(user=request.user, booking=booking, mode=other[0])
+        except services.BookingError as exc:
+            error = str(exc.message)
+        else:
+            if new.state == BookingState.CONFIRMED:
+                messages.success(request, _("You have switched how you attend."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "That is full: you are number %(position)s on its waiting list and "
+                        "keep your current place until a place comes free."
+                    )
+                    % {"position": selectors.waitlist_position(new)},
+                )
+            return redirect("events:mine")
+    return render(
+        request,
+        "events/switch.html",
+        {"booking": booking, "new_mode": Mode(other[0]), "error": error},
+    )
+
+
+@login_required
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    if booking.state not in ACTIVE_STATES:
+        return redirect("events:mine")
+    error = None
+    if request.method == "POST":
+        try:
+            services.booking_cancel(user=request.user, booking=booking)
+        except services.BookingError as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("Your booking has been cancelled."))
+            return redirect("events:mine")
+    return render(request, "events/cancel.html", {"booking": booking, "error": error})
+
+
+@login_required
+def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.offer_accept(user=request.user, booking=booking)
+        except services.BookingError as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("Your place is confirmed."))
+            return redirect("events:mine")
+    elif booking.state != BookingState.OFFERED:
+        error = _("There is no open offer on this booking.")
+    elif booking.offer_expires_at and booking.offer_expires_at <= timezone.now():
+        error = _("This offer has expired and the place has been passed on.")
+    return render(request, "events/accept.html", {"booking": booking, "error": error})
+
+
+@login_required
+def booking_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    if booking.state != BookingState.CONFIRMED:
+        raise Http404
+    if request.method == "POST":
+        form = TransferForm(request.POST)
+        if form.is_valid():
+            try:
+                services.booking_transfer(
+                    user=request.user, booking=booking, email=form.cleaned_data["email"]
+                )
+            except services.BookingError as exc:
+                form.add_error("email", str(exc.message))
+            else:
+                messages.success(request, _("Your place has been passed to your colleague."))
+                return redirect("events:mine")
+    else:
+        form = TransferForm()
+    return render(request, "events/transfer.html", {"booking": booking, "form": form})
+
+
+@login_required
+def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    if booking.state not in (BookingState.CONFIRMED, BookingState.ATTENDED):
+        raise Http404
+    response = HttpResponse(booking_ics_bytes(booking), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="booking.ics"'
+    return response
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    if feed is None:
+        raise Http404
+    bookings = (
+        Booking.objects.filter(
+            user=feed.user, state__in=(BookingState.CONFIRMED, BookingState.ATTENDED)
+        )
+        .select_related("session", "session__event")
+        .order_by("session__starts_at")
+    )
+    response = HttpResponse(feed_ics(bookings), content_type="text/calendar")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def improvement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    booked = Booking.objects.filter(
+        user=request.user,
+        session=session,
+        state__in=(BookingState.CONFIRMED, BookingState.ATTENDED),
+    ).exists()
+    if not booked or session.ends_at > timezone.now():
+        raise Http404
+    if request.method == "POST":
+        form = ImprovementForm(request.POST)
+        if form.is_valid():
+            try:
+                services.improvement_create(
+                    user=request.user, session=session, text=form.cleaned_data["text"]
+                )
+            except services.BookingError as exc:
+                form.add_error("text", str(exc.message))
+            else:
+                messages.success(request, _("Thank you for your suggestion."))
+                return redirect("events:mine")
+    else:
+        form = ImprovementForm()
+    return render(request, "events/improve.html", {"session": session, "form": form})
+
+
+# Organisers
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    sessions = list(selectors.sessions_with_counts(event=event))
+    rows = [{"session": s, "counts": selectors.session_counts(session=s)} for s in sessions]
+    return render(request, "events/manage.html", {"event": event, "rows": rows})
+
+
+@require_POST
+@permission_required(Perm.MANAGE_EVENTS)
+def event_bookings_open(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    is_open = request.POST.get("open") == "1"
+    services.event_bookings_set_open(actor=request.user, event=event, is_open=is_open)
+    messages.success(request, _("Bookings are open.") if is_open else _("Bookings are closed."))
+    return redirect("events:manage", slug=event.slug)
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    form = CheckInSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.session_attendees(session=session, query=query), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "events/session_manage.html",
+        {
+            "session": session,
+            "event": session.event,
+            "form": form,
+            "page": page,
+            "query": query,
+            "counts": selectors.session_counts(session=session),
+        },
+    )
+
+
+@require_POST
+@permission_required(Perm.MANAGE_EVENTS)
+def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = get_object_or_404(Booking, pk=pk)
+    try:
+        services.booking_check_in(actor=request.user, booking=booking)
+    except services.BookingError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(name)s is checked in.") % {"name": booking.user.public_name})
+    return redirect("events:session_manage", pk=booking.session_id)
+
+
+EXPORT_HEADER = [
+    "name",
+    "organisation",
+    "email",
+    "mode",
+    "state",
+    "booked_at",
+    "access_needs",
+    "dietary_requirements",
+]
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def session_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Attendee list for organisers (they need addresses to contact attendees)."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    session = _session_or_404(pk)
+    rows = [
+        [
+            b.user.public_name,
+            b.user.organisation,
+            b.user.email,
+            b.mode,
+            b.state,
+            b.created_at.isoformat(timespec="seconds"),
+            b.access_needs,
+            b.dietary_requirements,
+        ]
+        for b in selectors.session_attendees(session=session)
+    ]
+    filename = f"session-{session.pk}-attendees.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_HEADER)
+        for row in rows:
+            # Neutralise spreadsheet formulas in user-typed text.
+            writer.writerow([_csv_safe(value) for value in row])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Attendees"
+        sheet.append(EXPORT_HEADER)
+        for row in rows:
+            sheet.append([_csv_safe(value) for value in row])
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,371 @@
+"""Every booking state transition, and the bad input the issue lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from exchange.core.models import AuditEntry
+from exchange.events import selectors, services
+from exchange.events.models import Booking, BookingState, Mode, PromotionPolicy
+from tests.events.factories import EventFactory, SessionFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def book(session, mode=Mode.IN_PERSON, user=None, **kwargs):
+    return services.booking_create(user=user or UserFactory(), session=session, mode=mode, **kwargs)
+
+
+def state(booking):
+    booking.refresh_from_db()
+    return booking.state
+
+
+def test_book_confirms_until_full_then_waitlists_with_positions():
+    session = SessionFactory(capacity_in_person=2)
+    first, second, third, fourth = (book(session) for _ in range(4))
+
+    assert [first.state, second.state] == [BookingState.CONFIRMED] * 2
+    assert [third.state, fourth.state] == [BookingState.WAITLISTED] * 2
+    assert selectors.waitlist_position(third) == 1
+    assert selectors.waitlist_position(fourth) == 2
+    assert AuditEntry.objects.filter(action="booking.create").count() == 4
+
+
+def test_modes_have_separate_capacities_and_online_may_be_unlimited():
+    session = SessionFactory(capacity_in_person=1, capacity_online=None)
+    book(session, Mode.IN_PERSON)
+    online = [book(session, Mode.ONLINE) for _ in range(5)]
+
+    assert book(session, Mode.IN_PERSON).state == BookingState.WAITLISTED
+    assert {b.state for b in online} == {BookingState.CONFIRMED}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"event__bookings_open": False}, "closed"),
+        ({"is_cancelled": True}, "cancelled"),
+        ({"attendance_type": "in_person"}, "cannot be attended online"),
+    ],
+)
+def test_cannot_book_closed_cancelled_or_unoffered_mode(change, message):
+    session = SessionFactory(**change)
+    with pytest.raises(services.BookingError, match=message):
+        book(session, Mode.ONLINE)
+    assert not Booking.objects.exists()
+
+
+def test_cannot_book_a_past_session_or_an_unknown_mode():
+    past = SessionFactory(
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+        event=EventFactory(starts_at=timezone.now() - dt.timedelta(hours=3)),
+    )
+    with pytest.raises(services.BookingError, match="started"):
+        book(past)
+    with pytest.raises(services.BookingError, match="Choose how"):
+        book(SessionFactory(), "carrier_pigeon")
+
+
+def test_duplicate_booking_is_refused_and_the_first_is_kept():
+    session = SessionFactory()
+    user = UserFactory()
+    first = book(session, user=user)
+    with pytest.raises(services.BookingError, match="already booked"):
+        book(session, Mode.ONLINE, user=user)
+    assert state(first) == BookingState.CONFIRMED
+    assert Booking.objects.count() == 1
+
+
+def test_database_refuses_two_active_bookings_per_person_and_session():
+    session = SessionFactory()
+    booking = book(session)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(
+            user=booking.user, session=session, mode=Mode.ONLINE, state=BookingState.CONFIRMED
+        )
+
+
+def test_database_refuses_unknown_states_and_modes():
+    booking = book(SessionFactory())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.filter(pk=booking.pk).update(state="lost")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.filter(pk=booking.pk).update(mode="telepathy")
+
+
+def test_bookings_create_is_all_or_nothing():
+    event = EventFactory()
+    open_session = SessionFactory(event=event)
+    cancelled = SessionFactory(event=event, is_cancelled=True)
+    user = UserFactory()
+    with pytest.raises(services.BookingError):
+        services.bookings_create(
+            user=user, choices=[(open_session, Mode.IN_PERSON), (cancelled, Mode.IN_PERSON)]
+        )
+    assert not Booking.objects.exists()
+    made = services.bookings_create(
+        user=user,
+        choices=[(open_session, Mode.IN_PERSON), (SessionFactory(event=event), Mode.ONLINE)],
+    )
+    assert len(made) == 2
+
+
+def test_cancel_confirms_the_first_waiting_in_that_mode():
+    session = SessionFactory(capacity_in_person=1, capacity_online=1)
+    seated = book(session)
+    book(session, Mode.ONLINE)
+    online_waiter = book(session, Mode.ONLINE)
+    first_waiter, second_waiter = book(session), book(session)
+
+    services.booking_cancel(user=seated.user, booking=seated)
+
+    assert state(seated) == BookingState.CANCELLED
+    assert state(first_waiter) == BookingState.CONFIRMED
+    assert state(second_waiter) == BookingState.WAITLISTED
+    assert state(online_waiter) == BookingState.WAITLISTED
+
+
+def test_cancel_with_offer_policy_offers_and_the_offer_expires_and_passes_on():
+    event = EventFactory(promotion_policy=PromotionPolicy.OFFER, offer_hours=2)
+    session = SessionFactory(event=event, capacity_in_person=1)
+    seated = book(session)
+    first, second = book(session), book(session)
+
+    services.booking_cancel(user=seated.user, booking=seated)
+    first.refresh_from_db()
+    assert first.state == BookingState.OFFERED
+    assert first.offer_expires_at is not None
+    # A newcomer does not take the offered seat.
+    assert book(session).state == BookingState.WAITLISTED
+
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=3)):
+        with pytest.raises(services.OfferExpiredError):
+            services.offer_accept(user=first.user, booking=first)
+        assert services.offers_expire() == 1
+        assert services.offers_expire() == 0
+
+    assert state(first) == BookingState.CANCELLED
+    assert state(second) == BookingState.OFFERED
+
+
+def test_offer_accept_confirms():
+    event = EventFactory(promotion_policy=PromotionPolicy.OFFER)
+    session = SessionFactory(event=event, capacity_in_person=1)
+    seated, waiter = book(session), book(session)
+    services.booking_cancel(user=seated.user, booking=seated)
+
+    services.offer_accept(user=waiter.user, booking=waiter)
+
+    assert state(waiter) == BookingState.CONFIRMED
+    with pytest.raises(services.BookingError, match="no open offer"):
+        services.offer_accept(user=waiter.user, booking=waiter)
+
+
+def test_declining_an_offer_passes_it_on():
+    event = EventFactory(promotion_policy=PromotionPolicy.OFFER)
+    session = SessionFactory(event=event, capacity_in_person=1)
+    seated, first, second = book(session), book(session), book(session)
+    services.booking_cancel(user=seated.user, booking=seated)
+
+    services.booking_cancel(user=first.user, booking=first)
+
+    assert state(second) == BookingState.OFFERED
+
+
+def test_switch_to_a_free_mode_moves_at_once_and_frees_the_old_seat():
+    session = SessionFactory(capacity_in_person=1, capacity_online=1)
+    seated, waiter = book(session), book(session)
+
+    new = services.booking_switch_mode(user=seated.user, booking=seated, mode=Mode.ONLINE)
+
+    assert new.state == BookingState.CONFIRMED and new.mode == Mode.ONLINE
+    assert state(seated) == BookingState.CANCELLED
+    assert state(waiter) == BookingState.CONFIRMED
+
+
+def test_switch_to_a_full_mode_waits_and_keeps_the_current_place():
+    session = SessionFactory(capacity_in_person=1, capacity_online=1)
+    seated = book(session)
+    online = book(session, Mode.ONLINE)
+
+    request = services.booking_switch_mode(user=seated.user, booking=seated, mode=Mode.ONLINE)
+
+    assert request.state == BookingState.WAITLISTED
+    assert state(seated) == BookingState.CONFIRMED
+    assert selectors.waitlist_position(request) == 1
+    with pytest.raises(services.BookingError, match="already waiting"):
+        services.booking_switch_mode(user=seated.user, booking=seated, mode=Mode.ONLINE)
+
+    # The online seat frees: the switch completes and the in-person seat is passed on.
+    in_person_waiter = book(session)
+    services.booking_cancel(user=online.user, booking=online)
+
+    assert state(request) == BookingState.CONFIRMED
+    assert state(seated) == BookingState.CANCELLED
+    assert state(in_person_waiter) == BookingState.CONFIRMED
+
+
+def test_switching_a_waitlisted_booking_moves_it_to_the_other_queue():
+    session = SessionFactory(capacity_in_person=0, capacity_online=1)
+    waiter = book(session)
+    moved = services.booking_switch_mode(user=waiter.user, booking=waiter, mode=Mode.ONLINE)
+    assert moved.state == BookingState.CONFIRMED
+    assert state(waiter) == BookingState.CANCELLED
+
+
+def test_cancelling_a_booking_withdraws_its_switch_request():
+    session = SessionFactory(capacity_in_person=1, capacity_online=0)
+    seated = book(session)
+    request = services.booking_switch_mode(user=seated.user, booking=seated, mode=Mode.ONLINE)
+    services.booking_cancel(user=seated.user, booking=seated)
+    assert state(request) == BookingState.CANCELLED
+
+
+def test_only_the_owner_may_cancel_switch_or_accept():
+    booking = book(SessionFactory())
+    stranger = UserFactory()
+    for call in (
+        lambda: services.booking_cancel(user=stranger, booking=booking),
+        lambda: services.booking_switch_mode(user=stranger, booking=booking, mode=Mode.ONLINE),
+        lambda: services.offer_accept(user=stranger, booking=booking),
+        lambda: services.booking_transfer(user=stranger, booking=booking, email="x@example.org"),
+    ):
+        with pytest.raises(services.BookingError):
+            call()
+    assert state(booking) == BookingState.CONFIRMED
+
+
+def test_cancel_twice_is_refused():
+    booking = book(SessionFactory())
+    services.booking_cancel(user=booking.user, booking=booking)
+    with pytest.raises(services.BookingError, match="already cancelled"):
+        services.booking_cancel(user=booking.user, booking=booking)
+
+
+def test_transfer_to_a_colleague():
+    booking = book(SessionFactory(), access_needs="Step-free access")
+    colleague = UserFactory(email="colleague@example.org")
+
+    services.booking_transfer(user=booking.user, booking=booking, email="Colleague@Example.org")
+
+    booking.refresh_from_db()
+    assert booking.user == colleague
+    assert booking.state == BookingState.CONFIRMED
+    assert booking.access_needs == ""
+
+
+@pytest.mark.parametrize("email", ["nobody@example.org", ""])
+def test_transfer_to_an_unknown_address_keeps_the_booking(email):
+    booking = book(SessionFactory())
+    owner = booking.user
+    with pytest.raises(services.BookingError, match="email address"):
+        services.booking_transfer(user=owner, booking=booking, email=email)
+    booking.refresh_from_db()
+    assert booking.user == owner and booking.state == BookingState.CONFIRMED
+
+
+def test_transfer_to_someone_already_booked_is_refused():
+    session = SessionFactory()
+    booking = book(session)
+    colleague = book(session).user
+    with pytest.raises(services.BookingError, match="already booked"):
+        services.booking_transfer(user=booking.user, booking=booking, email=colleague.email)
+
+
+def test_check_in_marks_attended_and_keeps_the_seat():
+    session = SessionFactory(capacity_in_person=1)
+    booking = book(session)
+    services.booking_check_in(actor=UserFactory(), booking=booking)
+    assert state(booking) == BookingState.ATTENDED
+    assert book(session).state == BookingState.WAITLISTED
+    with pytest.raises(services.BookingError):
+        services.booking_cancel(user=booking.user, booking=booking)
+
+
+def test_clashes_are_found_between_overlapping_sessions():
+    event = EventFactory()
+    first = SessionFactory(event=event)
+    overlapping = SessionFactory(
+        event=event, starts_at=first.starts_at + dt.timedelta(minutes=30)
+    )
+    later = SessionFactory(event=event, starts_at=first.ends_at)
+    booking = book(first)
+    assert selectors.booking_clashes(user=booking.user, session=overlapping) == [first]
+    assert selectors.booking_clashes(user=booking.user, session=later) == []
+
+
+def test_join_link_only_for_confirmed_online_from_an_hour_before():
+    session = SessionFactory()
+    online = book(session, Mode.ONLINE)
+    in_person = book(session, Mode.IN_PERSON)
+    early = session.starts_at - dt.timedelta(hours=2)
+    near = session.starts_at - dt.timedelta(minutes=59)
+    assert not selectors.join_link_visible(booking=online, now=early)
+    assert selectors.join_link_visible(booking=online, now=near)
+    assert not selectors.join_link_visible(booking=in_person, now=near)
+
+
+def test_improvement_after_the_session_only():
+    session = SessionFactory()
+    booking = book(session)
+    with pytest.raises(services.BookingError, match="ended"):
+        services.improvement_create(user=booking.user, session=session, text="More breaks")
+    with time_machine.travel(session.ends_at + dt.timedelta(hours=1)):
+        improvement = services.improvement_create(
+            user=booking.user, session=session, text="  More breaks  "
+        )
+    assert improvement.text == "More breaks"
+    assert improvement.session == session
+    with pytest.raises(services.BookingError, match="Only people booked"):
+        services.improvement_create(user=UserFactory(), session=session, text="x")
+
+
+def test_confirmation_email_has_an_ics_attachment(mailoutbox, django_capture_on_commit_callbacks):
+    import icalendar
+
+    session = SessionFactory(title="Keeping video clinics")
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(session, Mode.ONLINE)
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [booking.user.email]
+    assert "Keeping video clinics" in message.subject
+    assert "/events/calendar/" in message.body
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == ("booking.ics", "text/calendar")
+    calendar = icalendar.Calendar.from_ical(content)
+    (vevent,) = calendar.walk("VEVENT")
+    assert vevent.decoded("dtstart") == session.starts_at.replace(microsecond=0)
+    assert "Keeping video clinics" in str(vevent.get("summary"))
+
+
+def test_waitlisted_booking_gets_no_confirmation(mailoutbox, django_capture_on_commit_callbacks):
+    session = SessionFactory(capacity_in_person=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        book(session)
+    assert mailoutbox == []
+
+
+def test_reminder_the_day_before_is_sent_once(mailoutbox, django_capture_on_commit_callbacks):
+    from exchange.events.tasks import booking_reminders_send
+
+    session = SessionFactory()
+    booking = book(session)
+    mailoutbox.clear()
+    too_early = (session.starts_at - dt.timedelta(days=2)).isoformat()
+    day_before = (session.starts_at - dt.timedelta(hours=20)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert booking_reminders_send.call(now_iso=too_early) == 0
+        assert booking_reminders_send.call(now_iso=day_before) == 1
+        assert booking_reminders_send.call(now_iso=day_before) == 0
+    assert [m.to for m in mailoutbox] == [[booking.user.email]]
+    assert "tomorrow" in mailoutbox[0].subject
