@@ -186,7 +186,8 @@ def test_switch_to_a_free_mode_moves_at_once_and_frees_the_old_seat():
 
     new = services.booking_switch_mode(user=seated.user, booking=seated, mode=Mode.ONLINE)
 
-    assert new.state == BookingState.CONFIRMED and new.mode == Mode.ONLINE
+    assert new.state == BookingState.CONFIRMED
+    assert new.mode == Mode.ONLINE
     assert state(seated) == BookingState.CANCELLED
     assert state(waiter) == BookingState.CONFIRMED
 
@@ -269,7 +270,8 @@ def test_transfer_to_an_unknown_address_keeps_the_booking(email):
     with pytest.raises(services.BookingError, match="email address"):
         services.booking_transfer(user=owner, booking=booking, email=email)
     booking.refresh_from_db()
-    assert booking.user == owner and booking.state == BookingState.CONFIRMED
+    assert booking.user == owner
+    assert booking.state == BookingState.CONFIRMED
 
 
 def test_transfer_to_someone_already_booked_is_refused():
@@ -293,9 +295,7 @@ def test_check_in_marks_attended_and_keeps_the_seat():
 def test_clashes_are_found_between_overlapping_sessions():
     event = EventFactory()
     first = SessionFactory(event=event)
-    overlapping = SessionFactory(
-        event=event, starts_at=first.starts_at + dt.timedelta(minutes=30)
-    )
+    overlapping = SessionFactory(event=event, starts_at=first.starts_at + dt.timedelta(minutes=30))
     later = SessionFactory(event=event, starts_at=first.ends_at)
     booking = book(first)
     assert selectors.booking_clashes(user=booking.user, session=overlapping) == [first]

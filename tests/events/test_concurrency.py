@@ -1,0 +1,206 @@
+"""Booking under concurrency, the pretix way (PostgreSQL only).
+
+Fifty threads, each with its own database connection, wait at a barrier and then call the
+booking services at the same moment. A control test switches the row lock off
+(`services.LOCKING = False`) and shows that seats are then oversold; the other tests keep the
+lock on and show that exactly the capacity is confirmed, for booking, switching and
+cancel/promote races. SQLite is skipped: it serialises every writer for the whole file.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from exchange.events import services
+from exchange.events.models import Booking, BookingState, Mode
+from tests.events.factories import EventFactory, SessionFactory
+from tests.factories import UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+
+WORKERS = 50
+SEATS = 10
+# The issue asks for 20 repetitions; each takes well under a second on 2 cores.
+REPEATS = 20
+
+
+def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
+    """Call work(i) in `count` threads released together; return results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def worker(index: int) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            thread_connection.ensure_connection()
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except Exception as error:
+            results[index] = error
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.fixture
+def people():
+    return [UserFactory() for _ in range(WORKERS)]
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Widen the gap between counting seats and writing the booking, as a slow server would."""
+    original = services.seats_taken
+
+    def slow(**kwargs):
+        taken = original(**kwargs)
+        time.sleep(0.02)
+        return taken
+
+    monkeypatch.setattr(services, "seats_taken", slow)
+
+
+def seed(session, people, *, seats: int) -> list[Booking]:
+    """Bookings in arrival order: the first `seats` confirmed, the rest waiting (fast set-up)."""
+    return Booking.objects.bulk_create(
+        Booking(
+            user=person,
+            session=session,
+            mode=Mode.IN_PERSON,
+            state=BookingState.CONFIRMED if index < seats else BookingState.WAITLISTED,
+        )
+        for index, person in enumerate(people)
+    )
+
+
+def held(session, mode=Mode.IN_PERSON) -> Counter:
+    return Counter(
+        Booking.objects.filter(session=session, mode=mode).values_list("state", flat=True)
+    )
+
+
+def test_control_without_the_lock_seats_are_oversold(people, slow_count, monkeypatch):
+    monkeypatch.setattr(services, "LOCKING", False)
+    session = SessionFactory(capacity_in_person=SEATS)
+
+    run_together(
+        WORKERS,
+        lambda i: services.booking_create(user=people[i], session=session, mode=Mode.IN_PERSON),
+    )
+
+    assert held(session)[BookingState.CONFIRMED] > SEATS
+
+
+def test_with_the_lock_exactly_the_capacity_is_confirmed(people):
+    event = EventFactory()
+    for _ in range(REPEATS):
+        session = SessionFactory(event=event, capacity_in_person=SEATS)
+
+        results = run_together(
+            WORKERS,
+            lambda i, session=session: services.booking_create(
+                user=people[i], session=session, mode=Mode.IN_PERSON
+            ),
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)]
+        assert held(session) == {BookingState.CONFIRMED: SEATS, BookingState.WAITLISTED: 40}
+
+
+def test_with_the_lock_and_a_slow_server_still_no_oversell(people, slow_count):
+    session = SessionFactory(capacity_in_person=SEATS)
+    run_together(
+        WORKERS,
+        lambda i: services.booking_create(user=people[i], session=session, mode=Mode.IN_PERSON),
+    )
+    assert held(session) == {BookingState.CONFIRMED: SEATS, BookingState.WAITLISTED: 40}
+
+
+def test_switch_race_moves_exactly_the_free_seats(people):
+    event = EventFactory()
+    for _ in range(REPEATS):
+        session = SessionFactory(event=event, capacity_in_person=WORKERS, capacity_online=SEATS)
+        bookings = seed(session, people, seats=WORKERS)
+
+        results = run_together(
+            WORKERS,
+            lambda i, bookings=bookings: services.booking_switch_mode(
+                user=people[i], booking=bookings[i], mode=Mode.ONLINE
+            ),
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)]
+        assert held(session, Mode.ONLINE) == {
+            BookingState.CONFIRMED: SEATS,
+            BookingState.WAITLISTED: WORKERS - SEATS,
+        }
+        # Everyone still waiting kept their in-person place.
+        assert held(session, Mode.IN_PERSON) == {
+            BookingState.CONFIRMED: WORKERS - SEATS,
+            BookingState.CANCELLED: SEATS,
+        }
+
+
+def test_cancel_race_promotes_exactly_one_person_per_freed_seat(people):
+    event = EventFactory()
+    for _ in range(REPEATS):
+        session = SessionFactory(event=event, capacity_in_person=SEATS)
+        bookings = seed(session, people, seats=SEATS)
+        seated, waiting = bookings[:SEATS], bookings[SEATS:]
+
+        results = run_together(
+            SEATS,
+            lambda i, seated=seated: services.booking_cancel(user=people[i], booking=seated[i]),
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)]
+        assert held(session) == {
+            BookingState.CANCELLED: SEATS,
+            BookingState.CONFIRMED: SEATS,
+            BookingState.WAITLISTED: WORKERS - 2 * SEATS,
+        }
+        # First come, first served: the ten who waited longest got the seats.
+        promoted = set(
+            Booking.objects.filter(session=session, state=BookingState.CONFIRMED).values_list(
+                "pk", flat=True
+            )
+        )
+        assert promoted == {b.pk for b in waiting[:SEATS]}
+
+
+def test_a_cancelled_seat_goes_to_exactly_one_person_while_others_book(people):
+    event = EventFactory()
+    for _ in range(REPEATS):
+        session = SessionFactory(event=event, capacity_in_person=1)
+        seated = services.booking_create(user=people[0], session=session, mode=Mode.IN_PERSON)
+        first_waiter = services.booking_create(user=people[1], session=session, mode=Mode.IN_PERSON)
+
+        def work(i: int, session=session, seated=seated) -> Any:
+            if i == 0:
+                return services.booking_cancel(user=people[0], booking=seated)
+            if i == 1:
+                return None
+            return services.booking_create(user=people[i], session=session, mode=Mode.IN_PERSON)
+
+        results = run_together(WORKERS, work)
+
+        assert not [r for r in results if isinstance(r, Exception)]
+        confirmed = Booking.objects.filter(session=session, state=BookingState.CONFIRMED)
+        assert list(confirmed.values_list("pk", flat=True)) == [first_waiter.pk]
