@@ -19,8 +19,14 @@ function announce(text) {
   }, 50);
 }
 
-function fallBack(form) {
-  // HTMLFormElement.submit() does not fire "submit" again: the ordinary round trip.
+function fallBack(form, kind) {
+  // The ordinary round trip. requestSubmit() would come back here; submit() does not, but it
+  // sends no submit button, so the chosen kind goes in a hidden field.
+  const field = document.createElement("input");
+  field.type = "hidden";
+  field.name = "kind";
+  field.value = kind;
+  form.append(field);
   form.submit();
 }
 
@@ -28,38 +34,42 @@ async function onSubmit(event) {
   const form = event.target;
   if (!(form instanceof HTMLFormElement) || !form.matches(FORM)) return;
   const box = form.closest(BOX);
-  if (!box || !window.fetch) return;
+  const button = event.submitter;
+  // One form per comment, one submit button per reaction kind: the button says which.
+  if (!box || !window.fetch || !button || button.name !== "kind") return;
   event.preventDefault();
   if (box.getAttribute("aria-busy") === "true") return; // a double click
-  const kind = new FormData(form).get("kind");
+  const kind = button.value;
+  const body = new FormData(form);
+  body.set("kind", kind);
   box.setAttribute("aria-busy", "true");
   let response;
   try {
     response = await fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body,
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch", Accept: "text/html-fragment" },
     });
   } catch (error) {
-    fallBack(form);
+    fallBack(form, kind);
     return;
   }
   const type = response.headers.get("Content-Type") || "";
   if (!response.ok || response.redirected || !type.startsWith("text/html")) {
-    fallBack(form);
+    fallBack(form, kind);
     return;
   }
   const template = document.createElement("template");
   template.innerHTML = (await response.text()).trim();
   const fresh = template.content.querySelector(BOX);
   if (!fresh) {
-    fallBack(form);
+    fallBack(form, kind);
     return;
   }
   box.replaceWith(fresh);
   const pressed = Array.from(fresh.querySelectorAll("button[data-efc-kind]")).find(
-    (button) => button.dataset.efcKind === kind,
+    (candidate) => candidate.dataset.efcKind === kind,
   );
   if (pressed) pressed.focus();
   announce(fresh.dataset.efcAnnounce);
