@@ -10,12 +10,14 @@ that change something answer GET with 405 once the caller may reach them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from exchange.accounts.models import User
 from exchange.examples.models import Attachment, Example
@@ -32,7 +34,7 @@ from tests.factories import (
 
 ROLES = ("anonymous", "participant", "author", "moderator", "admin")
 # Namespaced apps of ours, plus django-allauth's account pages (which have no namespace).
-COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation"}
+COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation", "events"}
 COVERED_PREFIXES = ("account_",)
 
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
@@ -124,6 +126,24 @@ MATRIX = [
     Row("conversation:moderation_restore", "comment", (LOGIN, 403, 403, 405, 405)),
     Row("conversation:moderation_approve", "comment", (LOGIN, 403, 403, 405, 405)),
     Row("conversation:moderation_stop_author", "comment", (LOGIN, 403, 403, 200, 200)),
+    # Events: anyone browses; signed-in people book and manage their own bookings ("booking" is
+    # the author's confirmed booking on "session"); organisers (here: admin) run the event.
+    Row("events:list", "", (200, 200, 200, 200, 200)),
+    Row("events:detail", "event", (200, 200, 200, 200, 200)),
+    Row("events:mine", "", (LOGIN, 200, 200, 200, 200)),
+    Row("events:calendar_feed", "calendar_feed", (200, 200, 200, 200, 200)),
+    Row("events:book", "session", (LOGIN, 200, Redirect("events:mine"), 200, 200)),
+    Row("events:improve", "past_session", (LOGIN, 404, 200, 404, 404)),
+    Row("events:switch", "booking", (LOGIN, 404, 200, 404, 404)),
+    Row("events:cancel", "booking", (LOGIN, 404, 200, 404, 404)),
+    Row("events:accept", "booking", (LOGIN, 404, 200, 404, 404)),
+    Row("events:transfer", "booking", (LOGIN, 404, 200, 404, 404)),
+    Row("events:booking_ics", "booking", (LOGIN, 404, 200, 404, 404)),
+    Row("events:manage", "event", (LOGIN, 403, 403, 403, 200)),
+    Row("events:bookings_open", "event", (LOGIN, 403, 403, 403, 405)),
+    Row("events:session_manage", "session", (LOGIN, 403, 403, 403, 200)),
+    Row("events:session_export", "session_csv", (LOGIN, 403, 403, 403, 200)),
+    Row("events:check_in", "booking", (LOGIN, 403, 403, 403, 405)),
     # Your own account.
     Row("accounts:profile", "", (LOGIN, 200, 200, 200, 200)),
     Row("account_login", "", (200, HOME, HOME, HOME, HOME)),
@@ -203,6 +223,7 @@ def world(django_db_setup, django_db_blocker):
                     content_type="application/pdf",
                     size=15,
                 )
+            objects.update(_events_world(author))
             objects["comment"] = CommentFactory(
                 author=author, discussion=DiscussionFactory(example=objects["published"])
             )
@@ -216,15 +237,48 @@ def world(django_db_setup, django_db_blocker):
         yield objects, users
         with transaction.atomic():
             objects["comment"].discussion.delete()
+            objects["event"].delete()
+            objects["past_session"].event.delete()
             Example.objects.filter(campaign=campaign).delete()
             campaign.delete()
             User.objects.filter(pk__in=[u.pk for u in users.values() if u is not None]).delete()
+
+
+def _events_world(author: User) -> dict:
+    """An upcoming event with a session the author booked, and a past one they attended."""
+    from exchange.events.models import Booking, BookingState, CalendarFeed, Mode
+    from tests.events.factories import EventFactory, SessionFactory
+
+    session = SessionFactory(event=EventFactory(slug="matrix-conference"))
+    past = timezone.now() - dt.timedelta(days=2)
+    past_session = SessionFactory(
+        event=EventFactory(slug="matrix-past", starts_at=past), starts_at=past
+    )
+    booking = Booking.objects.create(
+        user=author, session=session, mode=Mode.IN_PERSON, state=BookingState.CONFIRMED
+    )
+    Booking.objects.create(
+        user=author, session=past_session, mode=Mode.ONLINE, state=BookingState.ATTENDED
+    )
+    return {
+        "event": session.event,
+        "session": session,
+        "past_session": past_session,
+        "booking": booking,
+        "calendar_feed": CalendarFeed.objects.create(user=author),
+    }
 
 
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
     if not target:
         kwargs = {}
+    elif target == "event":
+        kwargs = {"slug": objects["event"].slug}
+    elif target == "calendar_feed":
+        kwargs = {"token": objects["calendar_feed"].token}
+    elif target == "session_csv":
+        kwargs = {"pk": objects["session"].pk, "fmt": "csv"}
     elif target == "campaign":
         kwargs = {"slug": objects["campaign"].slug}
     elif target == "language":

@@ -300,8 +300,8 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/manage.html", {"event": event, "rows": rows})
 
 
-@require_POST
 @permission_required(Perm.MANAGE_EVENTS)
+@require_POST
 def event_bookings_open(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
     is_open = request.POST.get("open") == "1"
@@ -332,8 +332,8 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @permission_required(Perm.MANAGE_EVENTS)
+@require_POST
 def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking, pk=pk)
     try:
