@@ -14,7 +14,9 @@ from django.urls import reverse
 
 from exchange.api.api import api
 from exchange.api.services import api_token_create
+from exchange.events.services import booking_create, booking_switch_mode
 from tests.conversation.factories import CommentFactory, DiscussionFactory
+from tests.events.factories import SessionFactory
 from tests.factories import (
     CampaignFactory,
     ExampleFactory,
@@ -81,7 +83,18 @@ def world(db):
     CommentFactory(discussion=discussion, author=alice, state="removed", body="", body_html="")
     CommentFactory(discussion=discussion, author=alice, state="pending", body="Alice waits")
     viewer = UserFactory(email="viewer@example.net", display_name="Viewer")
-    return {"campaign": campaign, "tag": tag, "published": published, "viewer": viewer}
+    # Events: every author has booked (one waits, one switched) the same session.
+    session = SessionFactory(capacity_in_person=1)
+    for person in (alice, bob, nameless):
+        booking = booking_create(user=person, session=session, mode="in_person")
+    booking_switch_mode(user=nameless, booking=booking, mode="online")
+    return {
+        "campaign": campaign,
+        "tag": tag,
+        "published": published,
+        "viewer": viewer,
+        "session": session,
+    }
 
 
 def page_urls(world) -> list[str]:
@@ -97,6 +110,10 @@ def page_urls(world) -> list[str]:
         reverse("examples:campaign_detail", kwargs={"slug": campaign.slug}),
     ]
     urls += [reverse("examples:detail", kwargs={"pk": e.pk}) for e in world["published"]]
+    urls += [
+        reverse("events:list"),
+        reverse("events:detail", kwargs={"slug": world["session"].event.slug}),
+    ]
     first = reverse("examples:detail", kwargs={"pk": world["published"][0].pk})
     urls += [first + "?comments=oldest", first + "?comments=newest&cpage=2"]
     return urls
@@ -107,6 +124,8 @@ def api_urls(world) -> list[str]:
     fillers = {
         "slug": [world["campaign"].slug],
         "example_id": [e.pk for e in world["published"]],
+        "event_slug": [world["session"].event.slug],
+        "session_id": [world["session"].pk],
     }
     urls = []
     schema = api.get_openapi_schema()

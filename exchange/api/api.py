@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from exchange.api.routers import accounts, conversation, examples
+from exchange.api.routers import accounts, conversation, events, examples
 
 api = NinjaAPI(
     title="Exchange for Change API",
@@ -14,3 +14,4 @@ api = NinjaAPI(
 api.add_router("/", examples.router)
 api.add_router("/", accounts.router)
 api.add_router("/", conversation.router)
+api.add_router("/", events.router)

@@ -1,0 +1,119 @@
+"""Events API: public reading with live availability; booking, switching and cancelling by token."""
+
+from __future__ import annotations
+
+import pytest
+
+from exchange.api.services import api_token_create
+from exchange.events.models import Booking, BookingState, Mode
+from tests.events.factories import SessionFactory
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def token_for(user):
+    _, raw = api_token_create(actor=user, user=user, name="test")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def session(db):
+    return SessionFactory(capacity_in_person=1, capacity_online=None)
+
+
+def test_event_list_and_detail_show_live_availability(
+    client, session, django_assert_max_num_queries
+):
+    Booking.objects.create(
+        user=UserFactory(), session=session, mode=Mode.IN_PERSON, state=BookingState.CONFIRMED
+    )
+    Booking.objects.create(
+        user=UserFactory(), session=session, mode=Mode.IN_PERSON, state=BookingState.WAITLISTED
+    )
+    SessionFactory(event=session.event)
+
+    assert [e["slug"] for e in client.get("/api/events").json()] == [session.event.slug]
+    with django_assert_max_num_queries(3):
+        body = client.get(f"/api/events/{session.event.slug}").json()
+
+    first = body["sessions"][0]
+    assert first["availability"] == [
+        {"mode": "in_person", "capacity": 1, "taken": 1, "free": 0, "waiting": 1},
+        {"mode": "online", "capacity": None, "taken": 0, "free": None, "waiting": 0},
+    ]
+    assert client.get(f"/api/sessions/{session.pk}").json()["availability"][0]["taken"] == 1
+    assert client.get("/api/events/no-such-event").status_code == 404
+    assert client.get("/api/sessions/999999").status_code == 404
+
+
+def test_book_switch_and_cancel_with_a_token(client, session):
+    first, second = UserFactory(), UserFactory()
+    first_headers, second_headers = token_for(first), token_for(second)
+    url = f"/api/sessions/{session.pk}/bookings"
+
+    seated = client.post(
+        url, {"mode": "in_person"}, content_type="application/json", headers=first_headers
+    )
+    waiting = client.post(
+        url, {"mode": "in_person"}, content_type="application/json", headers=second_headers
+    )
+    assert seated.status_code == 201
+    assert seated.json()["state"] == "confirmed"
+    assert waiting.json()["state"] == "waitlisted"
+    assert waiting.json()["waitlist_position"] == 1
+
+    duplicate = client.post(
+        url, {"mode": "online"}, content_type="application/json", headers=first_headers
+    )
+    assert duplicate.status_code == 400
+    assert "already booked" in duplicate.json()["detail"]
+
+    switched = client.post(
+        f"/api/me/bookings/{seated.json()['id']}/switch",
+        {"mode": "online"},
+        content_type="application/json",
+        headers=first_headers,
+    )
+    assert switched.status_code == 200
+    assert switched.json()["state"] == "confirmed"
+    assert switched.json()["mode"] == "online"
+    # The freed in-person place went to the person waiting.
+    mine = client.get("/api/me/bookings", headers=second_headers).json()
+    assert [b["state"] for b in mine] == ["confirmed"]
+
+    cancelled = client.post(
+        f"/api/me/bookings/{switched.json()['id']}/cancel", headers=first_headers
+    )
+    assert cancelled.json()["state"] == "cancelled"
+    assert client.get("/api/me/bookings", headers=first_headers).json() == []
+
+
+def test_writes_need_a_token_and_only_touch_your_own_bookings(client, session):
+    assert (
+        client.post(
+            f"/api/sessions/{session.pk}/bookings",
+            {"mode": "online"},
+            content_type="application/json",
+        ).status_code
+        == 401
+    )
+    booking = Booking.objects.create(
+        user=UserFactory(), session=session, mode=Mode.ONLINE, state=BookingState.CONFIRMED
+    )
+    stranger = token_for(UserFactory())
+    response = client.post(f"/api/me/bookings/{booking.pk}/cancel", headers=stranger)
+    assert response.status_code == 404
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CONFIRMED
+
+
+def test_unknown_mode_is_a_validation_error(client, session):
+    response = client.post(
+        f"/api/sessions/{session.pk}/bookings",
+        {"mode": "carrier_pigeon"},
+        content_type="application/json",
+        headers=token_for(UserFactory()),
+    )
+    assert response.status_code == 422
+    assert not Booking.objects.exists()
