@@ -398,6 +398,24 @@ class TestExampleDetail:
         with django_assert_max_num_queries(11):
             _html(client.get(self.url(example)))
 
+    def test_each_page_shows_its_own_example_and_tags(self, client):
+        # The example page's queries are compiled once and reused with each id.
+        first = PublishedExampleFactory(
+            title="Ward rounds by video", tags=[TagFactory(name="Video")]
+        )
+        second = PublishedExampleFactory(title="Drive-through clinics", tags=[])
+
+        first_html = _html(client.get(self.url(first)))
+        second_html = _html(client.get(self.url(second)))
+
+        assert "Ward rounds by video" in first_html
+        assert ">Video<" in first_html
+        assert "Drive-through clinics" in second_html
+        assert ">Video<" not in second_html
+        assert first.campaign.get_absolute_url() in first_html
+        assert second.campaign.get_absolute_url() in second_html
+        assert second.public_author_name in second_html
+
     def test_an_example_without_files_reads_no_attachments(self, client):
         example = PublishedExampleFactory(
             tags=[TagFactory(name="Zebra crossings"), TagFactory(name="Apple presses")]
