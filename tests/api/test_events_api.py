@@ -117,3 +117,18 @@ def test_unknown_mode_is_a_validation_error(client, session):
     )
     assert response.status_code == 422
     assert not Booking.objects.exists()
+
+
+def test_booking_request_query_count_is_bounded(client, session, django_assert_max_num_queries):
+    """The seat lock is held for a handful of queries only; the burst benchmark depends on it."""
+    headers = token_for(UserFactory())
+    client.get("/api/me/bookings", headers=headers)  # records the token's first use
+    # Eight statements, plus the savepoints of the test transaction and a cached lookup.
+    with django_assert_max_num_queries(13):
+        response = client.post(
+            f"/api/sessions/{session.pk}/bookings",
+            {"mode": "in_person"},
+            content_type="application/json",
+            headers=headers,
+        )
+    assert response.status_code == 201

@@ -180,7 +180,10 @@ def my_bookings(request: HttpRequest) -> Any:
 def booking_create(
     request: HttpRequest, payload: BookingIn, session_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Any:
-    session = _session(session_id)
+    # A plain read: the service locks the row and counts seats itself.
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        raise HttpError(404, "No session with that id")
     try:
         booking = services.booking_create(
             user=request.auth,
