@@ -143,6 +143,7 @@ MATRIX = [
     Row("events:bookings_open", "event", (LOGIN, 403, 403, 403, 405)),
     Row("events:session_manage", "session", (LOGIN, 403, 403, 403, 200)),
     Row("events:session_export", "session_csv", (LOGIN, 403, 403, 403, 200)),
+    Row("events:session_message", "session", (LOGIN, 403, 403, 403, 200)),
     Row("events:check_in", "booking", (LOGIN, 403, 403, 403, 405)),
     # Your own account.
     Row("accounts:profile", "", (LOGIN, 200, 200, 200, 200)),

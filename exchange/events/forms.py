@@ -70,3 +70,17 @@ class ImprovementForm(forms.Form):
         if not text:
             raise forms.ValidationError(_("Enter your suggestion"))
         return text
+
+
+class SessionMessageForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=150,
+        error_messages={"required": _("Enter a subject")},
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Enter a message")},
+    )

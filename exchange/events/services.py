@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchange.core.services import audit_log
+from exchange.core.services import audit_log, email_send
 from exchange.events.models import (
     SEAT_STATES,
     Booking,
@@ -423,6 +423,31 @@ def event_bookings_set_open(*, actor: Any, event: Event, is_open: bool) -> Event
         event.bookings_open = is_open
         audit_log(actor=actor, action="event.open" if is_open else "event.close", target=event)
         return event
+
+
+def session_message_send(*, actor: Any, session: Session, subject: str, body: str) -> int:
+    """Email everyone confirmed or offered on a session (one message each). Returns how many."""
+    with transaction.atomic():
+        recipients = sorted(
+            set(
+                Booking.objects.filter(session=session, state__in=SEAT_STATES)
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+        )
+        email_send(
+            to=recipients,
+            template="emails/booking_message",
+            context={"session": session, "subject": subject.strip(), "body": body.strip()},
+        )
+        audit_log(
+            actor=actor,
+            action="session.message",
+            target=session,
+            recipients=len(recipients),
+            subject=subject.strip()[:200],
+        )
+        return len(recipients)
 
 
 def calendar_feed_get_or_create(*, user: Any) -> CalendarFeed:

@@ -15,6 +15,7 @@ urlpatterns = [
         views.session_export,
         name="session_export",
     ),
+    path("events/sessions/<int:pk>/message/", views.session_message, name="session_message"),
     path("events/bookings/<int:pk>/switch/", views.booking_switch, name="switch"),
     path("events/bookings/<int:pk>/cancel/", views.booking_cancel, name="cancel"),
     path("events/bookings/<int:pk>/accept/", views.offer_accept, name="accept"),

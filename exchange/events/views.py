@@ -18,7 +18,13 @@ from exchange.core.permissions import Perm, permission_required
 from exchange.events import selectors, services
 from exchange.events.calendar import booking_ics as booking_ics_bytes
 from exchange.events.calendar import feed_ics
-from exchange.events.forms import BookingForm, CheckInSearchForm, ImprovementForm, TransferForm
+from exchange.events.forms import (
+    BookingForm,
+    CheckInSearchForm,
+    ImprovementForm,
+    SessionMessageForm,
+    TransferForm,
+)
 from exchange.events.models import (
     ACTIVE_STATES,
     Booking,
@@ -343,6 +349,31 @@ def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s is checked in.") % {"name": booking.user.public_name})
     return redirect("events:session_manage", pk=booking.session_id)
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def session_message(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_or_404(pk)
+    if request.method == "POST":
+        form = SessionMessageForm(request.POST)
+        if form.is_valid():
+            sent = services.session_message_send(
+                actor=request.user,
+                session=session,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+            messages.success(
+                request, _("Your message is being sent to %(count)s people.") % {"count": sent}
+            )
+            return redirect("events:session_manage", pk=session.pk)
+    else:
+        form = SessionMessageForm()
+    return render(
+        request,
+        "events/session_message.html",
+        {"session": session, "event": session.event, "form": form},
+    )
 
 
 EXPORT_HEADER = [

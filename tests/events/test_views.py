@@ -250,3 +250,37 @@ def test_suggest_an_improvement_after_the_session(client, session):
     improvement = Improvement.objects.get()
     assert improvement.text == "Record the talks"
     assert improvement.session == session
+
+
+def test_message_everyone_with_a_place(
+    organiser_client, session, mailoutbox, django_capture_on_commit_callbacks
+):
+    seated = book(session)
+    book(session)  # waiting: not messaged
+    url = reverse("events:session_message", kwargs={"pk": session.pk})
+
+    response = organiser_client.post(url, {"subject": "", "body": "Room change"})
+    assert "Enter a subject" in response.content.decode()
+    assert "Room change" in response.content.decode()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(url, {"subject": "Room change", "body": "We move to Room 5."})
+
+    assert [m.to for m in mailoutbox] == [[seated.user.email]]
+    assert "Room 5" in mailoutbox[0].body
+
+
+def test_events_tick_expires_offers(db):
+    from django.core.management import call_command
+
+    session = SessionFactory(
+        event=EventFactory(promotion_policy=PromotionPolicy.OFFER), capacity_in_person=1
+    )
+    seated, waiter, next_one = book(session), book(session), book(session)
+    services.booking_cancel(user=seated.user, booking=seated)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        call_command("events_tick", stdout=io.StringIO())
+    waiter.refresh_from_db()
+    next_one.refresh_from_db()
+    assert waiter.state == BookingState.CANCELLED
+    assert next_one.state == BookingState.OFFERED
