@@ -133,6 +133,7 @@ MATRIX = [
     Row("events:mine", "", (LOGIN, 200, 200, 200, 200)),
     Row("events:calendar_feed", "calendar_feed", (200, 200, 200, 200, 200)),
     Row("events:book", "session", (LOGIN, 200, Redirect("events:mine"), 200, 200)),
+    Row("events:book_event", "event", (LOGIN, 200, 200, 200, 200)),
     Row("events:improve", "past_session", (LOGIN, 404, 200, 404, 404)),
     Row("events:switch", "booking", (LOGIN, 404, 200, 404, 404)),
     Row("events:cancel", "booking", (LOGIN, 404, 200, 404, 404)),

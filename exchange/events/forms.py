@@ -84,3 +84,41 @@ class SessionMessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": _("Enter a message")},
     )
+
+
+class EventBookingForm(forms.Form):
+    """Book several sessions of an event at once, all in one preferred way of attending."""
+
+    sessions = forms.MultipleChoiceField(
+        label=_("Sessions"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one session"),
+            "invalid_choice": _("Choose at least one session"),
+        },
+    )
+    mode = forms.ChoiceField(
+        label=_("How will you attend?"),
+        help_text=_("Sessions offered only one way are booked that way."),
+        widget=forms.RadioSelect,
+        choices=Mode.choices,
+        error_messages={
+            "required": _("Choose how you will attend"),
+            "invalid_choice": _("Choose how you will attend"),
+        },
+    )
+    access_needs = BookingForm.base_fields["access_needs"]
+    dietary_requirements = BookingForm.base_fields["dietary_requirements"]
+
+    def __init__(self, *args: object, sessions: list[Session], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.sessions_by_id = {str(session.pk): session for session in sessions}
+        self.fields["sessions"].choices = [
+            (str(session.pk), f"{session.title} ({session.starts_at:%H:%M})")
+            for session in sessions
+        ]
+
+    def choices(self) -> list[tuple[Session, str]]:
+        mode = self.cleaned_data["mode"]
+        chosen = [self.sessions_by_id[pk] for pk in self.cleaned_data["sessions"]]
+        return [(s, mode if mode in s.modes else s.modes[0]) for s in chosen]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("events/bookings/<int:pk>/booking.ics", views.booking_ics, name="booking_ics"),
     path("events/bookings/<int:pk>/check-in/", views.booking_check_in, name="check_in"),
     path("events/<slug:slug>/", views.event_detail, name="detail"),
+    path("events/<slug:slug>/book/", views.event_book, name="book_event"),
     path("events/<slug:slug>/manage/", views.event_manage, name="manage"),
     path("events/<slug:slug>/bookings-open/", views.event_bookings_open, name="bookings_open"),
 ]

@@ -21,6 +21,7 @@ from exchange.events.calendar import feed_ics
 from exchange.events.forms import (
     BookingForm,
     CheckInSearchForm,
+    EventBookingForm,
     ImprovementForm,
     SessionMessageForm,
     TransferForm,
@@ -126,6 +127,55 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             "clashes": clashes,
             "availability": selectors.session_availability(session),
         },
+    )
+
+
+@login_required
+def event_book(request: HttpRequest, slug: str) -> HttpResponse:
+    """Book the whole event, or chosen sessions of it, in one step (all or nothing)."""
+    event = get_object_or_404(Event, slug=slug)
+    booked = set(
+        Booking.objects.filter(
+            user=request.user, session__event=event, state__in=ACTIVE_STATES
+        ).values_list("session_id", flat=True)
+    )
+    now = timezone.now()
+    sessions = [
+        s
+        for s in event.sessions.all()
+        if s.pk not in booked and not s.is_cancelled and s.starts_at > now
+    ]
+    if request.method == "POST":
+        form = EventBookingForm(request.POST, sessions=sessions)
+        if form.is_valid():
+            try:
+                bookings = services.bookings_create(
+                    user=request.user,
+                    choices=form.choices(),
+                    access_needs=form.cleaned_data["access_needs"],
+                    dietary_requirements=form.cleaned_data["dietary_requirements"],
+                )
+            except services.BookingError as error:
+                form.add_error(None, str(error.message))
+            else:
+                waiting = sum(b.state == BookingState.WAITLISTED for b in bookings)
+                messages.success(
+                    request,
+                    _(
+                        "You booked %(count)s sessions; for %(waiting)s of them you are on "
+                        "the waiting list."
+                    )
+                    % {"count": len(bookings), "waiting": waiting},
+                )
+                return redirect("events:mine")
+    else:
+        form = EventBookingForm(
+            initial={"sessions": [str(s.pk) for s in sessions]}, sessions=sessions
+        )
+    return render(
+        request,
+        "events/book_event.html",
+        {"event": event, "form": form, "sessions": sessions},
     )
 
 

@@ -284,3 +284,22 @@ def test_events_tick_expires_offers(db):
     next_one.refresh_from_db()
     assert waiter.state == BookingState.CANCELLED
     assert next_one.state == BookingState.OFFERED
+
+
+def test_book_the_whole_event_in_one_step(client):
+    event = EventFactory()
+    hybrid = SessionFactory(event=event, capacity_in_person=0)
+    online_only = SessionFactory(event=event, attendance_type="online")
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("events:book_event", kwargs={"slug": event.slug})
+
+    response = client.post(url, {"mode": "in_person"})
+    assert "Choose at least one session" in response.content.decode()
+    client.post(url, {"mode": "in_person", "sessions": [hybrid.pk, online_only.pk]})
+
+    states = dict(Booking.objects.filter(user=user).values_list("session_id", "state"))
+    modes = dict(Booking.objects.filter(user=user).values_list("session_id", "mode"))
+    assert states == {hybrid.pk: "waitlisted", online_only.pk: "confirmed"}
+    assert modes == {hybrid.pk: "in_person", online_only.pk: "online"}
+    assert "no more sessions" in client.get(url).content.decode()
