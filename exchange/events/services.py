@@ -91,11 +91,20 @@ def _seat_or_queue(session: Session, mode: str) -> str:
     """The state a new booking gets. Caller holds the session's lock."""
     if not _has_free_seat(session, mode):
         return BookingState.WAITLISTED
-    # Nobody jumps the queue: if people are waiting (an offer is out), join them.
+    # Nobody jumps the queue: a free seat with people waiting (capacity was raised) goes to
+    # them first; the newcomer gets a seat only if one is still free after that.
     waiting = Booking.objects.filter(
         session=session, mode=mode, state=BookingState.WAITLISTED
     ).exists()
-    return BookingState.WAITLISTED if waiting else BookingState.CONFIRMED
+    if waiting:
+        _promote(session, mode, now=timezone.now())
+        if not _has_free_seat(session, mode):
+            return BookingState.WAITLISTED
+        if Booking.objects.filter(
+            session=session, mode=mode, state=BookingState.WAITLISTED
+        ).exists():
+            return BookingState.WAITLISTED
+    return BookingState.CONFIRMED
 
 
 def _active_booking(user: Any, session: Session) -> Booking | None:

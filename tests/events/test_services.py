@@ -369,3 +369,17 @@ def test_reminder_the_day_before_is_sent_once(mailoutbox, django_capture_on_comm
         assert booking_reminders_send.call(now_iso=day_before) == 0
     assert [m.to for m in mailoutbox] == [[booking.user.email]]
     assert "tomorrow" in mailoutbox[0].subject
+
+
+def test_raised_capacity_goes_to_those_waiting_before_newcomers():
+    session = SessionFactory(capacity_in_person=1)
+    book(session)
+    waiter = book(session)
+    session.capacity_in_person = 3
+    session.save()
+
+    newcomer = book(session)
+
+    assert state(waiter) == BookingState.CONFIRMED
+    assert newcomer.state == BookingState.CONFIRMED
+    assert book(session).state == BookingState.WAITLISTED
