@@ -68,5 +68,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
             "accessibility": urls["core:accessibility"],
             "privacy": urls["core:privacy"],
             "comments_policy": urls["core:comments_policy"],
+            "gallery": urls["examples:gallery"],
         },
     }

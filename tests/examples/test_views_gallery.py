@@ -415,6 +415,8 @@ class TestExampleDetail:
         assert first.campaign.get_absolute_url() in first_html
         assert second.campaign.get_absolute_url() in second_html
         assert second.public_author_name in second_html
+        assert f'<a href="{reverse("examples:gallery")}" class="govuk-back-link">' in first_html
+        assert f'href="{reverse("examples:gallery")}?sector=' in first_html
 
     def test_an_example_without_files_reads_no_attachments(self, client):
         example = PublishedExampleFactory(

@@ -124,7 +124,9 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "example": example,
             "tags": example.detail_tags,
             "attachments": list(example.attachments.all()) if example.has_attachments else [],
-            "is_moderator": request.user.has_perm(Perm.MODERATE_EXAMPLES),
+            # Anonymous readers (nearly every uncached page) never hold a permission.
+            "is_moderator": request.user.is_authenticated
+            and request.user.has_perm(Perm.MODERATE_EXAMPLES),
             "is_author": is_author,
             "can_edit": is_author and example.is_editable_by_author,
             "can_withdraw": is_author and example.status in WITHDRAWABLE,
