@@ -195,3 +195,12 @@ def event_sessions_prefetched(*, event: Event) -> QuerySet[Event]:
     return Event.objects.filter(pk=event.pk).prefetch_related(
         Prefetch("sessions", queryset=sessions_with_counts(event=event))
     )
+
+
+def event_manageable_by(*, user: Any, event: Event) -> bool:
+    """Organisers manage the events they are listed on; administrators manage every event."""
+    if not user.has_perm("events.change_event"):
+        return False
+    if user.is_superuser or user.has_perm("events.delete_event"):
+        return True
+    return event.organisers.filter(pk=user.pk).exists()

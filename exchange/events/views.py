@@ -7,6 +7,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,6 +47,11 @@ def _session_or_404(pk: int) -> Session:
     return session
 
 
+def _require_manager(request: HttpRequest, event: Event) -> None:
+    if not selectors.event_manageable_by(user=request.user, event=event):
+        raise PermissionDenied
+
+
 def _own_booking(request: HttpRequest, pk: int) -> Booking:
     booking = selectors.user_booking_get(user=request.user, pk=pk)
     if booking is None:
@@ -76,7 +82,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for session in sessions
     ]
-    may_manage = request.user.has_perm(Perm.MANAGE_EVENTS)
+    may_manage = request.user.is_authenticated and selectors.event_manageable_by(
+        user=request.user, event=event
+    )
     return render(
         request,
         "events/detail.html",
@@ -351,6 +359,7 @@ def improvement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.MANAGE_EVENTS)
 def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
+    _require_manager(request, event)
     sessions = list(selectors.sessions_with_counts(event=event))
     rows = [{"session": s, "counts": selectors.session_counts(session=s)} for s in sessions]
     return render(request, "events/manage.html", {"event": event, "rows": rows})
@@ -360,6 +369,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def event_bookings_open(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
+    _require_manager(request, event)
     is_open = request.POST.get("open") == "1"
     services.event_bookings_set_open(actor=request.user, event=event, is_open=is_open)
     messages.success(request, _("Bookings are open.") if is_open else _("Bookings are closed."))
@@ -369,6 +379,7 @@ def event_bookings_open(request: HttpRequest, slug: str) -> HttpResponse:
 @permission_required(Perm.MANAGE_EVENTS)
 def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(pk)
+    _require_manager(request, session.event)
     form = CheckInSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.session_attendees(session=session, query=query), 50).get_page(
@@ -391,7 +402,8 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.MANAGE_EVENTS)
 @require_POST
 def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = get_object_or_404(Booking, pk=pk)
+    booking = get_object_or_404(Booking.objects.select_related("session__event"), pk=pk)
+    _require_manager(request, booking.session.event)
     try:
         services.booking_check_in(actor=request.user, booking=booking)
     except services.BookingError as exc:
@@ -404,6 +416,7 @@ def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.MANAGE_EVENTS)
 def session_message(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(pk)
+    _require_manager(request, session.event)
     if request.method == "POST":
         form = SessionMessageForm(request.POST)
         if form.is_valid():
@@ -444,6 +457,7 @@ def session_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404
     session = _session_or_404(pk)
+    _require_manager(request, session.event)
     rows = [
         [
             b.user.public_name,

@@ -28,8 +28,11 @@ def session(db):
 
 
 @pytest.fixture
-def organiser_client(client):
-    client.force_login(UserFactory(roles=[Role.ORGANISER]))
+def organiser_client(client, session):
+    """An organiser listed on the session's event."""
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    session.event.organisers.add(organiser)
+    client.force_login(organiser)
     return client
 
 
@@ -303,3 +306,21 @@ def test_book_the_whole_event_in_one_step(client):
     assert states == {hybrid.pk: "waitlisted", online_only.pk: "confirmed"}
     assert modes == {hybrid.pk: "in_person", online_only.pk: "online"}
     assert "no more sessions" in client.get(url).content.decode()
+
+
+def test_organisers_manage_only_their_own_events(client, session):
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    client.force_login(organiser)
+    urls = [
+        reverse("events:manage", kwargs={"slug": session.event.slug}),
+        reverse("events:session_manage", kwargs={"pk": session.pk}),
+        reverse("events:session_export", kwargs={"pk": session.pk, "fmt": "csv"}),
+        reverse("events:session_message", kwargs={"pk": session.pk}),
+    ]
+    assert {client.get(url).status_code for url in urls} == {403}
+    assert (
+        client.post(reverse("events:check_in", kwargs={"pk": book(session).pk})).status_code == 403
+    )
+
+    session.event.organisers.add(organiser)
+    assert {client.get(url).status_code for url in urls} == {200}
