@@ -29,6 +29,7 @@ from tests.factories import (
     ModeratorFactory,
     PublishedExampleFactory,
     SubmittedExampleFactory,
+    TagFactory,
     UserFactory,
 )
 
@@ -200,42 +201,57 @@ CASES = [
 ]
 
 
+def build_world() -> tuple[dict, dict]:
+    """One of everything a URL can point at, all written by the same author, and the users.
+
+    Shared with the browser test that opens every page (tests/e2e/test_every_page_axe.py).
+    """
+    author = UserFactory(display_name="The author")
+    campaign = CampaignFactory()
+    objects = {
+        "campaign": campaign,
+        "published": PublishedExampleFactory(
+            author=author,
+            campaign=campaign,
+            is_featured=True,
+            tags=[TagFactory(name="Remote working", slug="remote-working")],
+        ),
+        "submitted": SubmittedExampleFactory(author=author, campaign=campaign),
+        "draft": ExampleFactory(author=author, campaign=campaign),
+    }
+    for state in ("published", "submitted", "draft"):
+        objects[f"{state}_attachment"] = Attachment.objects.create(
+            example=objects[state],
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{state}.pdf"),
+            original_name=f"{state}.pdf",
+            content_type="application/pdf",
+            size=15,
+        )
+    objects.update(_events_world(author))
+    objects["comment"] = CommentFactory(
+        author=author, discussion=DiscussionFactory(example=objects["published"])
+    )
+    users = {
+        "anonymous": None,
+        "participant": UserFactory(),
+        "author": author,
+        "moderator": ModeratorFactory(),
+        "admin": AdminFactory(),
+    }
+    return objects, users
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """One of everything a URL can point at, all written by the same author.
+    """Everything of `build_world`, built once for the module.
 
-    Built once for the module (about 260 requests only read it) and removed afterwards; each
-    test still runs in its own rolled-back transaction.
+    About 260 requests only read it; it is removed afterwards, and each test still runs in its
+    own rolled-back transaction.
     """
     with django_db_blocker.unblock():
         with transaction.atomic():
-            author = UserFactory(display_name="The author")
-            campaign = CampaignFactory()
-            objects = {
-                "campaign": campaign,
-                "published": PublishedExampleFactory(author=author, campaign=campaign),
-                "submitted": SubmittedExampleFactory(author=author, campaign=campaign),
-                "draft": ExampleFactory(author=author, campaign=campaign),
-            }
-            for state in ("published", "submitted", "draft"):
-                objects[f"{state}_attachment"] = Attachment.objects.create(
-                    example=objects[state],
-                    file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{state}.pdf"),
-                    original_name=f"{state}.pdf",
-                    content_type="application/pdf",
-                    size=15,
-                )
-            objects.update(_events_world(author))
-            objects["comment"] = CommentFactory(
-                author=author, discussion=DiscussionFactory(example=objects["published"])
-            )
-            users = {
-                "anonymous": None,
-                "participant": UserFactory(),
-                "author": author,
-                "moderator": ModeratorFactory(),
-                "admin": AdminFactory(),
-            }
+            objects, users = build_world()
+            campaign = objects["campaign"]
         yield objects, users
         with transaction.atomic():
             objects["comment"].discussion.delete()
