@@ -3,7 +3,72 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from exchange.events.models import Mode, Session
+from exchange.events.models import Event, Mode, Session
+
+DATETIME_HELP = _("For example, 2026-03-14 09:30")
+
+
+class HttpsURLField(forms.URLField):
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "venue",
+            "starts_at",
+            "ends_at",
+            "bookings_open",
+            "promotion_policy",
+            "offer_hours",
+        ]
+        help_texts = {
+            "slug": _("Used in the event's web address: lower-case letters, numbers, hyphens."),
+            "starts_at": DATETIME_HELP,
+            "ends_at": DATETIME_HELP,
+        }
+        widgets = {"promotion_policy": forms.RadioSelect}
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The end must be after the start"))
+        return data
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "title",
+            "kind",
+            "description",
+            "starts_at",
+            "ends_at",
+            "room",
+            "attendance_type",
+            "capacity_in_person",
+            "capacity_online",
+            "online_join_url",
+            "is_cancelled",
+        ]
+        help_texts = {"starts_at": DATETIME_HELP, "ends_at": DATETIME_HELP}
+        field_classes = {"online_join_url": HttpsURLField}
+        widgets = {"kind": forms.RadioSelect, "attendance_type": forms.RadioSelect}
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start"))
+        return data
 
 
 def mode_choices(session: Session) -> list[tuple[str, str]]:

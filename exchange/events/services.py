@@ -459,6 +459,71 @@ def session_message_send(*, actor: Any, session: Session, subject: str, body: st
         return len(recipients)
 
 
+EVENT_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "bookings_open",
+    "promotion_policy",
+    "offer_hours",
+)
+SESSION_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "room",
+    "attendance_type",
+    "capacity_in_person",
+    "capacity_online",
+    "online_join_url",
+    "is_cancelled",
+)
+
+
+def event_save(*, actor: Any, event: Event | None, data: dict[str, Any]) -> Event:
+    """Create (the organiser is listed on it) or update an event."""
+    with transaction.atomic():
+        created = event is None
+        event = event or Event()
+        for field in EVENT_FIELDS:
+            if field in data:
+                setattr(event, field, data[field])
+        event.save()
+        if created:
+            event.organisers.add(actor)
+        audit_log(actor=actor, action="event.create" if created else "event.update", target=event)
+        return event
+
+
+def session_save(
+    *, actor: Any, event: Event, session: Session | None, data: dict[str, Any]
+) -> Session:
+    """Create or update a session. Raised capacity goes to the people waiting at once."""
+    with transaction.atomic():
+        created = session is None
+        if session is not None:
+            session = _sessions_lock([session.pk])[session.pk]
+        else:
+            session = Session(event=event)
+        for field in SESSION_FIELDS:
+            if field in data:
+                setattr(session, field, data[field])
+        session.save()
+        audit_log(
+            actor=actor, action="session.create" if created else "session.update", target=session
+        )
+        if not created and not session.is_cancelled:
+            now = timezone.now()
+            for mode in session.modes:
+                _promote(session, mode, now=now)
+        return session
+
+
 def calendar_feed_get_or_create(*, user: Any) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(user=user)
     return feed

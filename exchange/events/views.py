@@ -23,7 +23,9 @@ from exchange.events.forms import (
     BookingForm,
     CheckInSearchForm,
     EventBookingForm,
+    EventForm,
     ImprovementForm,
+    SessionForm,
     SessionMessageForm,
     TransferForm,
 )
@@ -354,6 +356,60 @@ def improvement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Organisers
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def event_create(request: HttpRequest) -> HttpResponse:
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = services.event_save(actor=request.user, event=None, data=form.cleaned_data)
+        messages.success(request, _("The event has been created. Now add its sessions."))
+        return redirect("events:manage", slug=event.slug)
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    _require_manager(request, event)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        event = services.event_save(actor=request.user, event=event, data=form.cleaned_data)
+        messages.success(request, _("The event has been saved."))
+        return redirect("events:manage", slug=event.slug)
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def session_create(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event, slug=slug)
+    _require_manager(request, event)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.session_save(actor=request.user, event=event, session=None, data=form.cleaned_data)
+        messages.success(request, _("The session has been added."))
+        return redirect("events:manage", slug=event.slug)
+    return render(
+        request, "events/session_form.html", {"form": form, "event": event, "session": None}
+    )
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(Session.objects.select_related("event"), pk=pk)
+    _require_manager(request, session.event)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        services.session_save(
+            actor=request.user, event=session.event, session=session, data=form.cleaned_data
+        )
+        messages.success(request, _("The session has been saved."))
+        return redirect("events:manage", slug=session.event.slug)
+    return render(
+        request,
+        "events/session_form.html",
+        {"form": form, "event": session.event, "session": session},
+    )
 
 
 @permission_required(Perm.MANAGE_EVENTS)

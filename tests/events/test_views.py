@@ -15,7 +15,14 @@ from openpyxl import load_workbook
 
 from exchange.core.permissions import Role
 from exchange.events import services
-from exchange.events.models import Booking, BookingState, Improvement, Mode, PromotionPolicy
+from exchange.events.models import (
+    Booking,
+    BookingState,
+    Event,
+    Improvement,
+    Mode,
+    PromotionPolicy,
+)
 from tests.events.factories import EventFactory, SessionFactory
 from tests.factories import UserFactory
 
@@ -324,3 +331,69 @@ def test_organisers_manage_only_their_own_events(client, session):
 
     session.event.organisers.add(organiser)
     assert {client.get(url).status_code for url in urls} == {200}
+
+
+def test_organiser_creates_an_event_and_a_session(client):
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    client.force_login(organiser)
+    response = client.post(
+        reverse("events:event_create"),
+        {
+            "title": "Winter workshop",
+            "slug": "winter-workshop",
+            "starts_at": "2030-01-10 09:00",
+            "ends_at": "2030-01-09 17:00",
+            "promotion_policy": "offer",
+            "offer_hours": "12",
+        },
+    )
+    html = response.content.decode()
+    assert "The end must be after the start" in html
+    assert "Winter workshop" in html
+
+    client.post(
+        reverse("events:event_create"),
+        {
+            "title": "Winter workshop",
+            "slug": "winter-workshop",
+            "starts_at": "2030-01-10 09:00",
+            "ends_at": "2030-01-10 17:00",
+            "bookings_open": "on",
+            "promotion_policy": "offer",
+            "offer_hours": "12",
+        },
+    )
+    event = Event.objects.get(slug="winter-workshop")
+    assert list(event.organisers.all()) == [organiser]
+    client.post(
+        reverse("events:session_create", kwargs={"slug": event.slug}),
+        {
+            "title": "Making it stick",
+            "kind": "workshop",
+            "starts_at": "2030-01-10 10:00",
+            "ends_at": "2030-01-10 11:00",
+            "attendance_type": "hybrid",
+            "capacity_in_person": "20",
+            "capacity_online": "",
+        },
+    )
+    session = event.sessions.get()
+    assert session.capacity_in_person == 20
+    assert session.capacity_online is None
+
+
+def test_raising_capacity_confirms_those_waiting(organiser_client, session):
+    book(session)
+    waiter = book(session)
+    data = {
+        "title": session.title,
+        "kind": session.kind,
+        "starts_at": session.starts_at.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": session.ends_at.strftime("%Y-%m-%d %H:%M"),
+        "attendance_type": session.attendance_type,
+        "capacity_in_person": "2",
+        "capacity_online": "2",
+    }
+    organiser_client.post(reverse("events:session_edit", kwargs={"pk": session.pk}), data)
+    waiter.refresh_from_db()
+    assert waiter.state == BookingState.CONFIRMED
