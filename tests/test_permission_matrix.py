@@ -177,16 +177,7 @@ MATRIX = [
 
 # Cases where the site does not yet do what the matrix says, each with the request that fixes
 # it. strict: once fixed, the XPASS fails the run so that the entry is removed.
-DRAFTS_PRIVATE = (
-    "example_visible_to() shows drafts to moderators; drafts are private to their author "
-    "(docs/requests/accounts-e2e.md)"
-)
-KNOWN_GAPS = {
-    ("examples:detail[draft]", "moderator"): DRAFTS_PRIVATE,
-    ("examples:detail[draft]", "admin"): DRAFTS_PRIVATE,
-    ("examples:attachment_download[draft_attachment]", "moderator"): DRAFTS_PRIVATE,
-    ("examples:attachment_download[draft_attachment]", "admin"): DRAFTS_PRIVATE,
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 CASES = [
     pytest.param(

@@ -10,17 +10,16 @@ from exchange.core.permissions import ROLE_PERMISSIONS, Role
 @transaction.atomic
 def roles_ensure() -> None:
     """Create every role group with exactly its permissions. Safe to run any number of times."""
+    wanted = {name for names in ROLE_PERMISSIONS.values() for name in names}
+    by_name = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.filter(
+            codename__in={name.split(".")[1] for name in wanted}
+        ).select_related("content_type")
+    }
     for role, permission_names in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
-        permissions = []
-        for name in permission_names:
-            app_label, codename = name.split(".")
-            permission = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is not None:
-                permissions.append(permission)
-        group.permissions.set(permissions)
+        group.permissions.set([by_name[name] for name in permission_names if name in by_name])
 
 
 def user_role_add(*, user: User, role: Role) -> None:

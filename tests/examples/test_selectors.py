@@ -202,7 +202,6 @@ class TestVisibility:
     @pytest.mark.parametrize(
         "status",
         [
-            ExampleStatus.DRAFT,
             ExampleStatus.SUBMITTED,
             ExampleStatus.CHANGES_REQUESTED,
             ExampleStatus.REJECTED,
@@ -217,6 +216,13 @@ class TestVisibility:
         assert selectors.example_detail_get(pk=example.pk, viewer=UserFactory()) is None
         assert selectors.example_detail_get(pk=example.pk, viewer=example.author) == example
         assert selectors.example_detail_get(pk=example.pk, viewer=moderator) == example
+
+    def test_drafts_are_visible_to_their_author_only(self):
+        draft = ExampleFactory()
+        moderator = UserFactory(roles=[Role.MODERATOR])
+
+        assert selectors.example_detail_get(pk=draft.pk, viewer=draft.author) == draft
+        assert selectors.example_detail_get(pk=draft.pk, viewer=moderator) is None
 
     def test_missing_example(self):
         assert selectors.example_detail_get(pk=999_999, viewer=AnonymousUser()) is None
