@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 
 from exchange.conversation.models import (
     Comment,
@@ -121,11 +122,28 @@ def discussion_page(
     sort = sort if sort in SORTS else "newest"
     authenticated = getattr(viewer, "is_authenticated", False)
     result = DiscussionPage(discussion=None, page=None, sort=sort)
-    if authenticated:
-        result.viewer_accepted_policy = CommentPolicyAcceptance.objects.filter(user=viewer).exists()
-        result.viewer_banned = CommentingBan.objects.filter(user=viewer).exists()
     discussion = discussion_get(target=target)
     result.discussion = discussion
+    if authenticated:
+        # The reader's policy, ban and subscription in one query.
+        flags = (
+            get_user_model()
+            .objects.filter(pk=viewer.pk)
+            .values(
+                accepted=Exists(CommentPolicyAcceptance.objects.filter(user=OuterRef("pk"))),
+                banned=Exists(CommentingBan.objects.filter(user=OuterRef("pk"))),
+                following=Exists(
+                    Subscription.objects.filter(user=OuterRef("pk"), discussion=discussion)
+                )
+                if discussion is not None
+                else Value(False),
+            )
+            .first()
+            or {}
+        )
+        result.viewer_accepted_policy = bool(flags.get("accepted"))
+        result.viewer_banned = bool(flags.get("banned"))
+        result.viewer_following = bool(flags.get("following"))
     comments: list[Comment] = []
     if discussion is not None:
         visible = _visible_filter(viewer)
@@ -170,10 +188,6 @@ def discussion_page(
             comment.reply_list = replies_by_parent.get(comment.pk, [])
             comments.append(comment)
             comments.extend(comment.reply_list)
-        if authenticated:
-            result.viewer_following = Subscription.objects.filter(
-                user=viewer, discussion=discussion
-            ).exists()
     open_comments = [c for c in comments if c.state == CommentState.VISIBLE]
     summaries = _reaction_summaries(targets=[target, *open_comments], viewer=viewer)
     comment_type = ContentType.objects.get_for_model(Comment).pk
