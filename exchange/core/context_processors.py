@@ -21,6 +21,8 @@ _URL_NAMES = (
     "examples:campaign_list",
     "examples:mine",
     "examples:moderation_queue",
+    "events:list",
+    "events:mine",
     "accounts:profile",
     "account_logout",
     "account_login",
@@ -50,9 +52,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
     items = [
         _nav_item(request, _("Examples"), urls["examples:gallery"]),
         _nav_item(request, _("Campaigns"), urls["examples:campaign_list"]),
+        _nav_item(request, _("Events"), urls["events:list"]),
     ]
     if user is not None and user.is_authenticated:
         items.append(_nav_item(request, _("My examples"), urls["examples:mine"]))
+        items.append(_nav_item(request, _("My bookings"), urls["events:mine"]))
         if user.has_perm(Perm.MODERATE_EXAMPLES):
             items.append(_nav_item(request, _("Moderation"), urls["examples:moderation_queue"]))
         items.append(_nav_item(request, _("Your profile"), urls["accounts:profile"]))

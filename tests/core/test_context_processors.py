@@ -44,6 +44,7 @@ class TestNavigation:
         assert [text for text, _ in _navigation(response)] == [
             "Examples",
             "Campaigns",
+            "Events",
             "Sign in",
             "Create an account",
         ]
@@ -67,3 +68,4 @@ class TestNavigation:
 
         assert "Moderation" not in [text for text, _ in navigation]
         assert ("My examples", reverse("examples:mine")) in navigation
+        assert ("My bookings", reverse("events:mine")) in navigation
