@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from exchange.events.models import (
@@ -95,10 +96,29 @@ def session_get(*, pk: int) -> Session | None:
     return sessions_with_counts().filter(pk=pk).first()
 
 
+def _ahead_in_queue() -> Coalesce:
+    """How many people wait before this booking in its session and mode (one subquery)."""
+    ahead = (
+        Booking.objects.filter(
+            session=OuterRef("session"),
+            mode=OuterRef("mode"),
+            state=BookingState.WAITLISTED,
+            pk__lt=OuterRef("pk"),
+        )
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), 0)
+
+
 def waitlist_position(booking: Booking) -> int | None:
     """1 for the first person waiting in the booking's mode; None when not waiting."""
     if booking.state != BookingState.WAITLISTED:
         return None
+    if hasattr(booking, "ahead"):
+        return int(booking.ahead) + 1
     return (
         Booking.objects.filter(
             session_id=booking.session_id,
@@ -113,6 +133,7 @@ def waitlist_position(booking: Booking) -> int | None:
 def user_bookings(*, user: Any) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(user=user, state__in=ACTIVE_STATES)
+        .annotate(ahead=_ahead_in_queue())
         .select_related("session", "session__event", "replaces")
         .order_by("session__starts_at", "pk")
     )

@@ -397,3 +397,16 @@ def test_raising_capacity_confirms_those_waiting(organiser_client, session):
     organiser_client.post(reverse("events:session_edit", kwargs={"pk": session.pk}), data)
     waiter.refresh_from_db()
     assert waiter.state == BookingState.CONFIRMED
+
+
+def test_my_bookings_query_count_does_not_grow(client, django_assert_max_num_queries):
+    user = UserFactory()
+    event = EventFactory()
+    for _ in range(6):
+        full = SessionFactory(event=event, capacity_in_person=1)
+        book(full)
+        book(full, user=user)
+    client.force_login(user)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("events:mine"))
+    assert response.content.decode().count("number 1 on the waiting list") == 6
