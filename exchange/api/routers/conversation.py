@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 
 from exchange.api.auth import api_token_auth
 from exchange.api.pagination import BoundedLimitOffsetPagination
-from exchange.api.schemas.common import ErrorOut, ValidationErrorOut
+from exchange.api.schemas.common import WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
 from exchange.conversation import selectors, services
 from exchange.conversation.models import Comment, CommentState
 from exchange.examples import selectors as example_selectors
@@ -146,13 +146,7 @@ def _toggle(request: HttpRequest, target: Any, kind: str) -> ReactionOut:
 
 @router.post(
     "/examples/{example_id}/reactions",
-    response={
-        200: ReactionOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={200: ReactionOut, **WRITE_ERROR_RESPONSES},
     auth=api_token_auth,
     summary="Toggle your reaction to a published example",
 )
@@ -164,13 +158,7 @@ def example_reaction_toggle(
 
 @router.post(
     "/comments/{comment_id}/reactions",
-    response={
-        200: ReactionOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={200: ReactionOut, **WRITE_ERROR_RESPONSES},
     auth=api_token_auth,
     summary="Toggle your reaction to a comment",
 )

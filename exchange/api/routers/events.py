@@ -14,7 +14,7 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from exchange.api.auth import api_token_auth
-from exchange.api.schemas.common import ErrorOut, ValidationErrorOut
+from exchange.api.schemas.common import WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
 from exchange.events import selectors, services
 from exchange.events.models import Booking, Event, Mode, Session
 
@@ -167,13 +167,7 @@ def my_bookings(request: HttpRequest) -> Any:
 
 @router.post(
     "/sessions/{session_id}/bookings",
-    response={
-        201: BookingOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={201: BookingOut, **WRITE_ERROR_RESPONSES},
     auth=api_token_auth,
     summary="Book a session (confirmed if the mode has a place, else waitlisted)",
 )
@@ -199,13 +193,7 @@ def booking_create(
 
 @router.post(
     "/me/bookings/{booking_id}/switch",
-    response={
-        200: BookingOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={200: BookingOut, **WRITE_ERROR_RESPONSES},
     auth=api_token_auth,
     summary="Switch mode; if full you wait there and keep your current place",
 )
@@ -223,13 +211,7 @@ def booking_switch(
 
 @router.post(
     "/me/bookings/{booking_id}/cancel",
-    response={
-        200: BookingOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        422: ValidationErrorOut,
-    },
+    response={200: BookingOut, **WRITE_ERROR_RESPONSES},
     auth=api_token_auth,
     summary="Cancel a booking; the place goes to the next person waiting",
 )
