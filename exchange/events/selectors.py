@@ -139,6 +139,39 @@ def user_bookings(*, user: Any) -> QuerySet[Booking]:
     )
 
 
+def user_event_places(*, user: Any, event: Event) -> dict[int, Booking]:
+    """The person's place in each session of the event (not a pending switch), by session id."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    bookings = Booking.objects.filter(
+        user=user, session__event=event, state__in=ACTIVE_STATES, replaces__isnull=True
+    )
+    return {booking.session_id: booking for booking in bookings}
+
+
+def user_event_booked_session_ids(*, user: Any, event: Event) -> set[int]:
+    return set(
+        Booking.objects.filter(
+            user=user, session__event=event, state__in=ACTIVE_STATES
+        ).values_list("session_id", flat=True)
+    )
+
+
+def user_calendar_bookings(*, user: Any) -> QuerySet[Booking]:
+    """What goes in the person's calendar feed: places they hold or attended."""
+    return (
+        Booking.objects.filter(user=user, state__in=(BookingState.CONFIRMED, BookingState.ATTENDED))
+        .select_related("session", "session__event")
+        .order_by("session__starts_at")
+    )
+
+
+def user_had_place(*, user: Any, session: Session) -> bool:
+    return Booking.objects.filter(
+        user=user, session=session, state__in=(BookingState.CONFIRMED, BookingState.ATTENDED)
+    ).exists()
+
+
 def user_booking_get(*, user: Any, pk: int) -> Booking | None:
     return (
         Booking.objects.filter(user=user, pk=pk)

@@ -69,13 +69,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
     sessions = list(selectors.sessions_with_counts(event=event))
-    mine = {}
-    if request.user.is_authenticated:
-        for booking in Booking.objects.filter(
-            user=request.user, session__event=event, state__in=ACTIVE_STATES
-        ):
-            if booking.replaces_id is None:
-                mine[booking.session_id] = booking
+    mine = selectors.user_event_places(user=request.user, event=event)
     rows = [
         {
             "session": session,
@@ -144,11 +138,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
 def event_book(request: HttpRequest, slug: str) -> HttpResponse:
     """Book the whole event, or chosen sessions of it, in one step (all or nothing)."""
     event = get_object_or_404(Event, slug=slug)
-    booked = set(
-        Booking.objects.filter(
-            user=request.user, session__event=event, state__in=ACTIVE_STATES
-        ).values_list("session_id", flat=True)
-    )
+    booked = selectors.user_event_booked_session_ids(user=request.user, event=event)
     now = timezone.now()
     sessions = [
         s
@@ -316,13 +306,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None:
         raise Http404
-    bookings = (
-        Booking.objects.filter(
-            user=feed.user, state__in=(BookingState.CONFIRMED, BookingState.ATTENDED)
-        )
-        .select_related("session", "session__event")
-        .order_by("session__starts_at")
-    )
+    bookings = selectors.user_calendar_bookings(user=feed.user)
     response = HttpResponse(feed_ics(bookings), content_type="text/calendar")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -331,12 +315,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def improvement_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_or_404(pk)
-    booked = Booking.objects.filter(
-        user=request.user,
-        session=session,
-        state__in=(BookingState.CONFIRMED, BookingState.ATTENDED),
-    ).exists()
-    if not booked or session.ends_at > timezone.now():
+    if not selectors.user_had_place(user=request.user, session=session) or (
+        session.ends_at > timezone.now()
+    ):
         raise Http404
     if request.method == "POST":
         form = ImprovementForm(request.POST)
