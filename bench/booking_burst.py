@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -37,12 +36,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gallery import (
-    GUNICORN,
     PG_SERVER,
     PY,
     ROOT,
     admin_sql,
     free_port,
+    gunicorn_start,
+    gunicorn_stop,
     log,
     postgres_ensure,
     wait_for,
@@ -184,25 +184,13 @@ def main() -> None:
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         log(f"Starting gunicorn on {host} ({args.workers} workers x {args.threads} threads)...")
-        server = subprocess.Popen(
-            [
-                GUNICORN,
-                "exchange.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--backlog",
-                "1024",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
+        server = gunicorn_start(
+            app="exchange.wsgi:application",
+            port=port,
+            workers=args.workers,
+            threads=args.threads,
             env=env,
+            backlog=1024,
         )
         wait_for(f"{host}/api/events")
         log(
@@ -216,13 +204,7 @@ def main() -> None:
             Booking.objects.filter(session_id=session_id).values_list("state", flat=True)
         )
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        gunicorn_stop(server)
         from django.db import connections
 
         connections.close_all()

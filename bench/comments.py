@@ -31,7 +31,6 @@ import os
 import re
 import resource
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -43,12 +42,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gallery import (  # bench/ is not a package: the house helpers
-    GUNICORN,
     PG_SERVER,
     PY,
     ROOT,
     admin_sql,
     free_port,
+    gunicorn_start,
+    gunicorn_stop,
     log,
     manage,
     postgres_ensure,
@@ -432,22 +432,11 @@ def main() -> None:
 
         port = free_port()
         log(f"Starting gunicorn on 127.0.0.1:{port} ({args.workers}x{args.threads} gthread)...")
-        server = subprocess.Popen(
-            [
-                GUNICORN,
-                "exchange.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
+        server = gunicorn_start(
+            app="exchange.wsgi:application",
+            port=port,
+            workers=args.workers,
+            threads=args.threads,
             env=env,
         )
         wait_for(f"http://127.0.0.1:{port}{seeded['path']}")
@@ -468,13 +457,7 @@ def main() -> None:
             )
             results[phase] = drive({**job, "cookies": phase_cookies}, timeout)
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        gunicorn_stop(server)
         from django.db import connections
 
         connections.close_all()

@@ -177,6 +177,34 @@ def wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def gunicorn_start(
+    *,
+    app: str,
+    port: int,
+    workers: int,
+    threads: int,
+    env: dict[str, str],
+    backlog: int | None = None,
+) -> subprocess.Popen[bytes]:
+    """gunicorn (gthread workers) serving `app` on loopback `port`, from the repository root."""
+    command = [GUNICORN, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command += ["--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning"]
+    if backlog is not None:
+        command += ["--backlog", str(backlog)]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def gunicorn_stop(server: subprocess.Popen[bytes] | None) -> None:
+    if server is None:
+        return
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def status_of(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=30) as response:
@@ -596,25 +624,13 @@ def main() -> None:
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         log(f"Starting gunicorn on {host} ({args.workers} workers x {args.threads} threads)...")
-        server = subprocess.Popen(
-            [
-                GUNICORN,
-                "bench.bare_app:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--backlog",
-                "256",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
+        server = gunicorn_start(
+            app="bench.bare_app:application",
+            port=port,
+            workers=args.workers,
+            threads=args.threads,
             env=env,
+            backlog=256,
         )
         wait_for(f"{host}/bench/bare")
 
@@ -642,13 +658,7 @@ def main() -> None:
             results.setdefault(page, []).append(drive(page, host, plan, args))
         load_after = os.getloadavg()[0]
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        gunicorn_stop(server)
         from django.db import connections
 
         connections.close_all()
