@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "exchange.examples",
     "exchange.conversation",
     "exchange.events",
+    "exchange.sustain",
+    "exchange.workshops",
+    "exchange.insights",
     "exchange.api",
 ]
 
