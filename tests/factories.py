@@ -40,25 +40,35 @@ class UserFactory(DjangoModelFactory):
 
     @factory.post_generation
     def roles(obj: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
-        if not create or not extracted:
-            return
-        from exchange.accounts.services import roles_ensure, user_role_add
+        _grant_roles(obj, create, extracted or [])
 
-        roles_ensure()
-        for role in extracted:
-            user_role_add(user=obj, role=role)
+
+def _grant_roles(user: User, create: bool, roles: list[Role]) -> None:
+    if not create or not roles:
+        return
+    from exchange.accounts.services import roles_ensure, user_role_add
+
+    roles_ensure()
+    for role in roles:
+        user_role_add(user=user, role=role)
 
 
 class ModeratorFactory(UserFactory):
     @factory.post_generation
     def roles(obj: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
-        if not create:
-            return
-        from exchange.accounts.services import roles_ensure, user_role_add
+        _grant_roles(obj, create, extracted or [Role.MODERATOR])
 
-        roles_ensure()
-        for role in extracted or [Role.MODERATOR]:
-            user_role_add(user=obj, role=role)
+
+class OrganiserFactory(UserFactory):
+    @factory.post_generation
+    def roles(obj: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        _grant_roles(obj, create, extracted or [Role.ORGANISER])
+
+
+class FacilitatorFactory(UserFactory):
+    @factory.post_generation
+    def roles(obj: User, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        _grant_roles(obj, create, extracted or [Role.FACILITATOR])
 
 
 class AdminFactory(UserFactory):

@@ -17,7 +17,15 @@ NOT_HTML = {
     "events:session_export",
 }
 # Who opens each page: the least privileged role that gets a 200.
-PREFERENCE = ("anonymous", "participant", "author", "moderator", "admin")
+PREFERENCE = (
+    "anonymous",
+    "participant",
+    "author",
+    "moderator",
+    "organiser",
+    "facilitator",
+    "admin",
+)
 
 
 def pages() -> list[tuple[str, str, object]]:
