@@ -3,7 +3,8 @@
 Each function runs in one transaction and writes an audit entry. Domain errors are raised as
 `ConversationError` with a message for the person (and, where it belongs to one, the form
 field); nothing is written when one is raised. Whatever changes what the public sees of a
-discussion calls `published_examples_changed()`, so cached example pages are retired.
+discussion calls `_discussion_changed()`, which retires the cached pages of that one target
+and the cached fragments of its comment pages (exchange/conversation/rendering.py).
 
 Comment states:
 
@@ -43,7 +44,7 @@ from exchange.conversation.models import (
     ReactionKind,
     Subscription,
 )
-from exchange.core.caching import published_examples_changed
+from exchange.core.caching import page_scope, page_scope_changed
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log, email_send
 from exchange.examples.models import Example, ExampleStatus
@@ -96,9 +97,15 @@ def _pre_moderated(target: models.Model) -> bool:
     return False
 
 
-def _public_changed(target: models.Model) -> None:
-    if isinstance(target, Example):
-        published_examples_changed()
+def _scope_of(discussion: Discussion) -> str:
+    model = discussion.content_type.model_class()
+    assert model is not None
+    return page_scope(model, discussion.object_id)
+
+
+def _discussion_changed(discussion: Discussion) -> None:
+    """What the public sees of this discussion changed: retire its target's cached pages."""
+    page_scope_changed(_scope_of(discussion))
 
 
 def discussion_get_or_create(*, target: models.Model) -> Discussion:
@@ -176,7 +183,7 @@ def _lock(comment: Comment) -> Comment:
 
 
 def _check_moderator(actor: Any) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(Perm.MODERATE_EXAMPLES):
+    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(Perm.MODERATE_COMMENTS):
         raise ConversationPermissionError(_("Only moderators can do that"))
 
 
@@ -251,8 +258,8 @@ def comment_post(
 
 def _published(comment: Comment, *, target: models.Model) -> None:
     """A comment became public: retire cached pages and queue digests for subscribers."""
-    _public_changed(target)
     discussion = comment.discussion
+    _discussion_changed(discussion)
     if isinstance(target, Example):
         # Example authors always hear about comments on their examples.
         Subscription.objects.get_or_create(
@@ -297,7 +304,7 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     comment.save(update_fields=["body", "body_html", "edited_at"])
     audit_log(actor=actor, action="comment.edit", target=comment)
     if comment.state == CommentState.VISIBLE:
-        _public_changed(_target_of(comment.discussion))
+        _discussion_changed(comment.discussion)
     return comment
 
 
@@ -316,7 +323,7 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
     comment.body_html = ""
     comment.save(update_fields=["state", "body", "body_html"])
     audit_log(actor=actor, action="comment.delete", target=comment, previous_state=previous)
-    _public_changed(_target_of(comment.discussion))
+    _discussion_changed(comment.discussion)
     return comment
 
 
@@ -332,11 +339,11 @@ def reaction_toggle(*, actor: Any, target: models.Model, kind: str) -> bool:
     if isinstance(target, Comment):
         if target.state not in OPEN_STATES:
             raise ConversationError(_("You cannot react to this comment"))
-        page_target = _target_of(target.discussion)
+        scope = _scope_of(target.discussion)
     else:
         if not target_is_open(target):
             raise ConversationError(_("You can only react to published examples"))
-        page_target = target
+        scope = page_scope(type(target), target.pk)
     content_type = ContentType.objects.get_for_model(target)
     existing = Reaction.objects.filter(
         user=actor, content_type=content_type, object_id=target.pk, kind=kind
@@ -355,7 +362,7 @@ def reaction_toggle(*, actor: Any, target: models.Model, kind: str) -> bool:
     audit_log(
         actor=actor, action="reaction.add" if on else "reaction.remove", target=target, kind=kind
     )
-    _public_changed(page_target)
+    page_scope_changed(scope)
     return on
 
 
@@ -398,7 +405,7 @@ def comment_flag(*, actor: Any, comment: Comment, reason: str, note: str = "") -
         comment.save(update_fields=["state"])
         audit_log(actor=None, action="comment.auto_hide", target=comment, flags=open_flags)
         _hidden_email(comment, reason=str(_("Several people reported it")))
-        _public_changed(_target_of(comment.discussion))
+        _discussion_changed(comment.discussion)
     return flag
 
 
@@ -412,7 +419,7 @@ def comment_hide(*, actor: Any, comment: Comment, reason: str = "") -> Comment:
     comment.save(update_fields=["state"])
     audit_log(actor=actor, action="comment.hide", target=comment, reason=reason)
     _hidden_email(comment, reason=reason or str(_("It breaks the comments policy")))
-    _public_changed(_target_of(comment.discussion))
+    _discussion_changed(comment.discussion)
     return comment
 
 

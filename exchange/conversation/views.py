@@ -353,7 +353,7 @@ def unsubscribe(request: HttpRequest) -> HttpResponse:
 # Moderation --------------------------------------------------------------------------------
 
 
-@permission_required(Perm.MODERATE_EXAMPLES)
+@permission_required(Perm.MODERATE_COMMENTS)
 @require_GET
 def moderation_list(request: HttpRequest) -> HttpResponse:
     current = request.GET.get("view", "flagged")
@@ -394,25 +394,25 @@ def _moderate(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResp
     return redirect(_back(request, "conversation:moderation_list"))
 
 
-@permission_required(Perm.MODERATE_EXAMPLES)
+@permission_required(Perm.MODERATE_COMMENTS)
 @require_POST
 def moderation_hide(request: HttpRequest, pk: int) -> HttpResponse:
     return _moderate(request, pk, services.comment_hide, _("The comment is hidden"))
 
 
-@permission_required(Perm.MODERATE_EXAMPLES)
+@permission_required(Perm.MODERATE_COMMENTS)
 @require_POST
 def moderation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     return _moderate(request, pk, services.comment_restore, _("The comment is shown again"))
 
 
-@permission_required(Perm.MODERATE_EXAMPLES)
+@permission_required(Perm.MODERATE_COMMENTS)
 @require_POST
 def moderation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _moderate(request, pk, services.comment_approve, _("The comment is published"))
 
 
-@permission_required(Perm.MODERATE_EXAMPLES)
+@permission_required(Perm.MODERATE_COMMENTS)
 @require_http_methods(["GET", "POST"])
 def moderation_stop_author(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)

@@ -8,6 +8,11 @@ are kept whole, keyed by the host, the full path with its query string, the lang
 (`published_examples_changed`, called by the example services). Replacing the token retires
 every cached page at once, in every process; old entries expire by themselves.
 
+A page that shows one object's changing parts (an example page and its conversation) also names
+that object's *scope* (`cache_page_for_anonymous(scope=...)`): a second token, replaced by
+`page_scope_changed(scope)`. A new comment or reaction retires that example's pages only, and
+the conversation's cached fragments use the same token (exchange/conversation/rendering.py).
+
 Where the pages themselves live: the "pages" cache when settings define one (Redis, say, to
 share them between machines); otherwise each web process's own memory. Not the default file
 cache: it lists its whole directory on every write to decide whether to cull (5 ms at 3,400
@@ -24,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -32,11 +37,13 @@ from django.contrib import messages
 from django.core.cache import BaseCache, cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:published-examples:generation"
+SCOPE_KEY = "pages:scope:{scope}"
 # Pages that change with the clock (campaigns opening and closing) use a shorter timeout.
 PAGE_TIMEOUT = 600
 
@@ -56,28 +63,51 @@ def page_store() -> BaseCache:
     return _pages_in_this_process
 
 
+def _token(key: str) -> str:
+    """The token stored under `key`, created on first use (or after the cache lost it: a new
+    random token only means a miss, never an old page)."""
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key) or ""
+    return str(token)
+
+
+def _token_replace(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def _token_retire(key: str) -> None:
+    """Replace the token now and again when the transaction commits: whatever is rendered from
+    the old rows between the two is stored under the intermediate token, which the second
+    replacement retires."""
+    _token_replace(key)
+    transaction.on_commit(partial(_token_replace, key))
+
+
 def published_examples_generation() -> str:
     """The current generation token, created on first use (or after the cache lost it)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY) or ""
-    return str(generation)
-
-
-def _generation_replace() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    return _token(GENERATION_KEY)
 
 
 def published_examples_changed() -> None:
-    """Retire every cached public page: call it from any write that changes what they show.
+    """Retire every cached public page: call it from any write that changes what they show."""
+    _token_retire(GENERATION_KEY)
 
-    The generation is replaced now and again when the transaction commits: a page rendered
-    from the old rows between the two is stored under the intermediate token, which the second
-    replacement retires.
-    """
-    _generation_replace()
-    transaction.on_commit(_generation_replace)
+
+def page_scope(model: type[Model], pk: Any) -> str:
+    """The scope name of one object's pages, e.g. "examples.example:12"."""
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def page_scope_token(scope: str) -> str:
+    """The current token of a scope; cached fragments of that object are keyed by it too."""
+    return _token(SCOPE_KEY.format(scope=scope))
+
+
+def page_scope_changed(scope: str) -> None:
+    """Retire the cached pages (and fragments) of one object, e.g. after a comment on it."""
+    _token_retire(SCOPE_KEY.format(scope=scope))
 
 
 def _has_messages(request: HttpRequest) -> bool:
@@ -118,8 +148,14 @@ def _not_stored_by_browsers(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def cache_page_for_anonymous(*, timeout: int = PAGE_TIMEOUT) -> Callable[[View], View]:
-    """Serve the decorated view's page from the shared cache to anonymous visitors."""
+def cache_page_for_anonymous(
+    *, timeout: int = PAGE_TIMEOUT, scope: Callable[..., str] | None = None
+) -> Callable[[View], View]:
+    """Serve the decorated view's page from the shared cache to anonymous visitors.
+
+    `scope`, called with the view's arguments, names the object whose own changes (see
+    `page_scope_changed`) must retire the page as well as the published examples generation.
+    """
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -128,7 +164,10 @@ def cache_page_for_anonymous(*, timeout: int = PAGE_TIMEOUT) -> Callable[[View],
                 return _not_stored_by_browsers(view(request, *args, **kwargs))
             # Read the generation before rendering: a page rendered from rows that change
             # meanwhile is stored under a generation that is already retired.
-            key = page_cache_key(request, generation=published_examples_generation())
+            generation = published_examples_generation()
+            if scope is not None:
+                generation += ":" + page_scope_token(scope(request, *args, **kwargs))
+            key = page_cache_key(request, generation=generation)
             pages = page_store()
             cached = pages.get(key)
             if cached is not None:

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 
 class Perm(StrEnum):
     MODERATE_EXAMPLES = "examples.moderate_example"
+    # Hide, restore and approve comments, stop people from commenting (the comment moderation list).
+    MODERATE_COMMENTS = "conversation.moderate_comment"
     FEATURE_EXAMPLES = "examples.feature_example"
     VIEW_AUDIT_LOG = "core.view_auditentry"
     MANAGE_CAMPAIGNS = "examples.change_campaign"
@@ -28,7 +30,12 @@ class Role(StrEnum):
 
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.MODERATOR: [Perm.MODERATE_EXAMPLES, Perm.FEATURE_EXAMPLES, Perm.VIEW_AUDIT_LOG],
+    Role.MODERATOR: [
+        Perm.MODERATE_EXAMPLES,
+        Perm.MODERATE_COMMENTS,
+        Perm.FEATURE_EXAMPLES,
+        Perm.VIEW_AUDIT_LOG,
+    ],
     # Facilitators and organisers gain their permissions with the workshops and events apps.
     Role.FACILITATOR: [],
     Role.ORGANISER: [
@@ -42,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.ADMIN: [
         Perm.MODERATE_EXAMPLES,
+        Perm.MODERATE_COMMENTS,
         Perm.FEATURE_EXAMPLES,
         Perm.VIEW_AUDIT_LOG,
         Perm.MANAGE_CAMPAIGNS,

@@ -3,73 +3,87 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
 
-from exchange.conversation import selectors
-from exchange.conversation.models import Comment
-from exchange.conversation.services import target_is_open
+from exchange.conversation import rendering, selectors
+from exchange.conversation.models import Comment, CommentState
+from exchange.conversation.services import EDIT_WINDOW, target_is_open
 
 register = template.Library()
-
-_SENTINEL = 987654321
-COMMENT_URLS = ("react", "reply", "edit", "delete", "flag")
-
-
-def _url_formats() -> dict[str, str]:
-    """Each per-comment URL as a format string, reversed once per page rather than once per
-    comment (a page of a long discussion holds a few hundred links)."""
-    return {
-        name: reverse(f"conversation:comment_{name}", kwargs={"pk": _SENTINEL}).replace(
-            str(_SENTINEL), "{pk}"
-        )
-        for name in COMMENT_URLS
-    }
-
-
-def _prepare(comments: list[Comment], formats: dict[str, str]) -> None:
-    """What _comment.html prints for each comment, computed once here: its links and the
-    accessible name that tells the buttons and links of one comment from another's."""
-    for comment in comments:
-        comment.urls = {name: url.format(pk=comment.pk) for name, url in formats.items()}
-        comment.label = gettext("comment by %(name)s") % {"name": comment.author.public_name}
 
 
 @register.inclusion_tag("conversation/_section.html", takes_context=True)
 def discussion_section(context: template.Context, target: Any) -> dict[str, Any]:
     """The comments and reactions under a published example (nothing for unpublished ones).
 
-    Anonymous readers get no form (only "Sign in to comment"), so their page holds no CSRF
-    token and can be served from the page cache.
+    The comments come from a fragment rendered once for everyone (exchange/conversation/
+    rendering.py); a signed-in reader's own state is one query on top. Anonymous readers get no
+    form (only "Sign in to comment"), so their page holds no CSRF token and can be served from
+    the page cache.
     """
     request = context["request"]
     if not target_is_open(target):
         return {"show": False}
-    data = selectors.discussion_page(
-        target=target,
-        viewer=request.user,
-        sort=request.GET.get("comments", "newest"),
-        page_number=request.GET.get("cpage", 1),
+    signed_in = request.user.is_authenticated
+    sort = request.GET.get("comments", "newest")
+    fragment = rendering.fragment_get(
+        target=target, sort=sort, page_number=request.GET.get("cpage", 1), signed_in=signed_in
     )
-    formats = _url_formats()
-    for comment in data.page.object_list if data.page is not None else []:
-        _prepare([comment, *comment.reply_list], formats)
-    return {
+    section: dict[str, Any] = {
         "show": True,
-        "page_path": request.get_full_path(),
         "request": request,
         "user": request.user,
         "target": target,
-        "target_react_url": reverse("conversation:example_react", kwargs={"pk": target.pk}),
-        "data": data,
-        "page_obj": data.page,
+        "sort": sort if sort in selectors.SORTS else "newest",
+        "thread_count": fragment.thread_count,
+        "comment_count": fragment.comment_count,
         "csrf_token": context.get("csrf_token"),
-        "messages": context.get("messages"),
     }
+    if not signed_in:
+        section["reactions_html"] = rendering.fragment_anonymous_html(fragment.reactions_parts)
+        section["comments_html"] = rendering.fragment_anonymous_html(fragment.comments_parts)
+        return section
+    state = selectors.reader_state(
+        viewer=request.user, target=target, comment_ids=list(fragment.comment_facts)
+    )
+    slots = rendering.ReaderSlots(request=request, fragment=fragment, state=state)
+    private = (
+        selectors.private_comment_list(ids=state.private_comment_ids)
+        if state.private_comment_ids
+        else []
+    )
+    rendering.comments_prepare(private)
+    for comment in private:
+        if comment.parent_id is not None:
+            comment.in_reply_to = comment.parent.author.public_name
+    section.update(
+        reader=state,
+        private_comments=private,
+        signed_in=True,
+        reactions_html=slots.fill(fragment.reactions_parts),
+        comments_html=slots.fill(fragment.comments_parts),
+    )
+    return section
+
+
+@register.simple_tag(takes_context=True)
+def comment_actions(context: template.Context, comment: Comment) -> SafeString:
+    """A signed-in reader's own links on a comment: a slot in a cached fragment, filled per
+    reader (rendering.ReaderSlots.actions); outside fragments (the reader's own comments awaiting
+    moderation) the links themselves."""
+    if context.get("efc_slots"):
+        return rendering.slot("actions", comment.pk)
+    if comment.state == CommentState.REMOVED:
+        return SafeString("")
+    return rendering.own_comment_actions(
+        edit_url=comment.urls["edit"],
+        delete_url=comment.urls["delete"],
+        editable=comment.state in rendering.EDITABLE_STATES
+        and timezone.now() - comment.created_at < EDIT_WINDOW,
+    )
 
 
 @register.simple_tag
@@ -77,15 +91,6 @@ def comments_needing_moderation() -> int:
     """Reported, waiting and hidden comments, for the link on the moderation queue."""
     counts = selectors.moderation_comment_counts()
     return counts["flagged"] + counts["pending"]
-
-
-def _csrf_token(request: Any) -> str:
-    """One masked CSRF token for every reaction form of the page (masking one costs 32 random
-    draws; any masked copy of the reader's secret is valid)."""
-    token = getattr(request, "_efc_csrf_token", None)
-    if token is None:
-        token = request._efc_csrf_token = get_token(request)
-    return token  # type: ignore[no-any-return]
 
 
 @register.simple_tag(takes_context=True)
@@ -96,18 +101,29 @@ def reaction_buttons(
     label: str,
     next_url: str = "",
     announce: str = "",
+    slot_key: str = "",
 ) -> SafeString:
     """The reaction counts of an example or a comment: for signed-in readers one form whose
     three submit buttons toggle a kind (works without JavaScript; js/reactions.js posts it with
     fetch and swaps in what this returns), for others the counts as text.
 
+    In a cached fragment (`efc_slots`) the CSRF token and each button's pressed state are slots
+    named after `slot_key` ("t" for the target, "c<pk>" for a comment), filled per reader.
     Written in Python rather than as a template: a page of a long discussion holds a few hundred
-    of these buttons, and the template version cost half of the page's rendering time.
-    Everything printed goes through format_html (escaped).
+    of these buttons. Everything printed goes through format_html (escaped).
     """
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    in_fragment = bool(context.get("efc_slots"))
+    signed_in = context.get("signed_in")
+    if signed_in is None:  # the fragment answered to reactions.js
+        user = getattr(context.get("request"), "user", None)
+        signed_in = user is not None and user.is_authenticated
+    if signed_in:
+
+        def pressed(reaction: selectors.ReactionSummary) -> str:
+            if in_fragment:
+                return rendering.slot("pressed", slot_key, reaction.kind)
+            return "true" if reaction.mine else "false"
+
         items = format_html_join(
             "\n",
             '<li class="efc-reactions__item"><button type="submit" name="kind" value="{}" '
@@ -116,14 +132,7 @@ def reaction_buttons(
             '<span class="efc-count">({})</span><span class="govuk-visually-hidden"> \u2013 {}'
             "</span></button></li>",
             (
-                (
-                    r.kind,
-                    r.kind,
-                    "true" if r.mine else "false",
-                    r.label,
-                    number_format(r.count),
-                    label,
-                )
+                (r.kind, r.kind, pressed(r), r.label, number_format(r.count), label)
                 for r in reactions
             ),
         )
@@ -133,7 +142,9 @@ def reaction_buttons(
             '<input type="hidden" name="next" value="{}">'
             '<ul class="govuk-list efc-reactions">{}</ul></form>',
             react_url,
-            _csrf_token(request),
+            rendering.slot("csrf")
+            if in_fragment
+            else rendering.csrf_token_once(context["request"]),
             next_url,
             items,
         )

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from exchange.core.caching import cache_page_for_anonymous
+from exchange.core.caching import cache_page_for_anonymous, page_scope
 from exchange.core.permissions import Perm
 from exchange.examples import search, selectors
 from exchange.examples.filters import GalleryFilterForm
@@ -111,7 +111,8 @@ def gallery(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_page_for_anonymous()
+# Comments and reactions retire this example's page only (exchange/conversation/services.py).
+@cache_page_for_anonymous(scope=lambda request, pk: page_scope(Example, pk))
 def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
     example = selectors.example_detail_get(pk=pk, viewer=request.user)
     if example is None:
