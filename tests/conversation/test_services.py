@@ -19,6 +19,7 @@ from exchange.conversation.models import (
 )
 from exchange.conversation.services import ConversationError, ConversationPermissionError
 from exchange.core.models import AuditEntry
+from exchange.examples.models import Example
 from tests.conversation.factories import CommentFactory, DiscussionFactory, PolicyAcceptanceFactory
 from tests.factories import ExampleFactory, ModeratorFactory, PublishedExampleFactory, UserFactory
 
@@ -245,13 +246,27 @@ def test_moderation_actions_are_audited(published_example):
     assert {"comment.hide", "comment.restore", "comment.approve", "comment.user_stop"} <= actions
 
 
-def test_comments_retire_cached_pages(published_example, django_capture_on_commit_callbacks):
-    from exchange.core.caching import published_examples_generation
+def test_comments_retire_the_cached_pages_of_their_example_only(
+    published_example, django_capture_on_commit_callbacks
+):
+    from exchange.core.caching import page_scope, page_scope_token, published_examples_generation
 
-    before = published_examples_generation()
+    other = PublishedExampleFactory()
+    scope, other_scope = page_scope(Example, published_example.pk), page_scope(Example, other.pk)
+    generation, before, other_before = (
+        published_examples_generation(),
+        page_scope_token(scope),
+        page_scope_token(other_scope),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         post(trusted(), published_example)
-    assert published_examples_generation() != before
+    after_comment = page_scope_token(scope)
+    assert after_comment != before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reaction_toggle(actor=UserFactory(), target=published_example, kind="helpful")
+    assert page_scope_token(scope) != after_comment
+    assert page_scope_token(other_scope) == other_before
+    assert published_examples_generation() == generation
 
 
 def test_authors_are_subscribed_and_get_one_digest_an_hour(
