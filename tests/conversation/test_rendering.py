@@ -225,7 +225,7 @@ def test_the_fragment_is_per_language(client, published_example, discussion):
 def test_signed_in_queries_stay_low_with_a_warm_fragment(
     published_example, discussion, django_assert_max_num_queries
 ):
-    for n in range(30):
+    for _ in range(30):
         comment = CommentFactory(discussion=discussion)
         Reaction.objects.create(user=UserFactory(), target=comment, kind="helpful")
     reader = UserFactory()
