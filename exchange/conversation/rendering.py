@@ -27,6 +27,7 @@ read and rendered for their author on each visit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
@@ -72,8 +73,13 @@ def csrf_token_once(request: Any) -> str:
 
 
 def comment_url_formats() -> dict[str, str]:
-    """Each per-comment URL as a format string, reversed once per page rather than once per
-    comment (a page of a long discussion holds a few hundred links)."""
+    """Each per-comment URL as a format string (a page of a long discussion holds a few hundred
+    links; reversing costs more than the rest of filling the page's slots)."""
+    return _comment_url_formats(get_script_prefix())
+
+
+@functools.cache
+def _comment_url_formats(script_prefix: str) -> dict[str, str]:
     return {
         name: reverse(f"conversation:comment_{name}", kwargs={"pk": SENTINEL}).replace(
             str(SENTINEL), "{pk}"
@@ -115,10 +121,21 @@ class Fragment:
     comment_facts: dict[int, CommentFacts] = field(default_factory=dict)
 
 
+def _slot_parse(name: str) -> tuple[Any, ...]:
+    """("csrf",), ("pressed", "t" or a comment pk, kind) or ("actions", pk)."""
+    kind, *args = name.split(":")
+    if kind == "pressed":
+        key = args[0]
+        return (kind, key if key == "t" else int(key[1:]), args[1])
+    if kind == "actions":
+        return (kind, int(args[0]))
+    return (kind,)
+
+
 def _split(html: str) -> list[Any]:
     pieces: list[Any] = SLOT.split(html)
     for index in range(1, len(pieces), 2):
-        pieces[index] = tuple(pieces[index].split(":"))
+        pieces[index] = _slot_parse(pieces[index])
     return pieces
 
 
@@ -231,6 +248,10 @@ class ReaderSlots:
         self.reader_id = request.user.pk
         self.fragment = fragment
         self.state = state
+        # ("t", kind) for the target's reactions, (comment pk, kind) for comments'.
+        self.pressed = {("t", kind) for kind in state.target_reactions} | {
+            (pk, kind) for pk, kind in state.comment_reactions
+        }
         self.now = timezone.now().timestamp()
         self.edit_window = EDIT_WINDOW.total_seconds()
         self.formats = comment_url_formats()
@@ -243,19 +264,14 @@ class ReaderSlots:
             '<li class="efc-meta">{}</li>', gettext("You reported this comment")
         )
 
-    def value(self, name: tuple[str, ...]) -> str:
+    def value(self, name: tuple[Any, ...]) -> str:
         kind = name[0]
         if kind == "pressed":
-            target, reaction = name[1], name[2]
-            if target == "t":
-                pressed = reaction in self.state.target_reactions
-            else:
-                pressed = (int(target[1:]), reaction) in self.state.comment_reactions
-            return "true" if pressed else "false"
+            return "true" if (name[1], name[2]) in self.pressed else "false"
         if kind == "csrf":
             return csrf_token_once(self.request)
         if kind == "actions":
-            return self.actions(int(name[1]))
+            return self.actions(name[1])
         return ""
 
     def actions(self, pk: int) -> str:

@@ -46,9 +46,7 @@ def discussion_section(context: template.Context, target: Any) -> dict[str, Any]
         section["reactions_html"] = rendering.fragment_anonymous_html(fragment.reactions_parts)
         section["comments_html"] = rendering.fragment_anonymous_html(fragment.comments_parts)
         return section
-    state = selectors.reader_state(
-        viewer=request.user, target=target, comment_ids=list(fragment.comment_facts)
-    )
+    state = selectors.reader_state(viewer=request.user, target=target)
     slots = rendering.ReaderSlots(request=request, fragment=fragment, state=state)
     private = (
         selectors.private_comment_list(ids=state.private_comment_ids)
