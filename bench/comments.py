@@ -231,9 +231,13 @@ def profile(path: str, reader_ids: list[int], *, renders: int = 20) -> dict[str,
             started = time.perf_counter()
             response = client.get(path)
             total_ms = (time.perf_counter() - started) * 1000
+        # Read now: the next request empties the connection's query log.
+        cold_queries = len(queries.captured_queries)
+        db_ms = round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1)
         html = response.content.decode()
         with CaptureQueriesContext(connection) as warm_queries:
             client.get(path)
+        warm_count = len(warm_queries.captured_queries)
         for other in clients:
             other.get(path)
         cpu_started = time.process_time()
@@ -249,9 +253,9 @@ def profile(path: str, reader_ids: list[int], *, renders: int = 20) -> dict[str,
             cold_cpu += time.process_time() - cpu_started
         figures[name] = {
             "status": response.status_code,
-            "queries": len(queries.captured_queries),
-            "queries_warm": len(warm_queries.captured_queries),
-            "db_ms": round(sum(float(q["time"]) for q in queries.captured_queries) * 1000, 1),
+            "queries": cold_queries,
+            "queries_warm": warm_count,
+            "db_ms": db_ms,
             "total_ms": round(total_ms, 1),
             "cpu_ms": round(cpu_ms, 1),
             "cpu_ms_cold": round(cold_cpu * 1000 / cold_renders, 1),

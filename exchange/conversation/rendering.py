@@ -116,8 +116,6 @@ class Fragment:
     comments_parts: list[Any]
     thread_count: int
     comment_count: int
-    # Visible comments on the page (those with reaction buttons and a Report link).
-    open_comment_ids: list[int] = field(default_factory=list)
     comment_facts: dict[int, CommentFacts] = field(default_factory=dict)
 
 
@@ -190,7 +188,6 @@ def _render(*, target: Any, sort: str, number: int, signed_in: bool) -> Fragment
         comments_parts=_split(comments_html),
         thread_count=data.thread_count,
         comment_count=data.comment_count,
-        open_comment_ids=[c.pk for c in comments if c.state == CommentState.VISIBLE],
         comment_facts={
             c.pk: CommentFacts(
                 author_id=c.author_id,
