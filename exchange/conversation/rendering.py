@@ -3,7 +3,7 @@
 A page of a long discussion is a few hundred links, buttons and forms; rendering it through the
 templates costs tens of milliseconds, far more than its queries. What every reader sees of one
 page (the comments, their reaction counts, the pagination) is therefore rendered once and kept
-as a *fragment* in the page store (exchange/core/caching.py), keyed by the target's page scope
+as a *fragment* in the fragment store (exchange/core/caching.py), keyed by the target's page scope
 token, the sort, the page, the page size and the language. The token is replaced by every write
 that changes what the public sees of the discussion (`services._discussion_changed`), in every
 web process, so a new comment or reaction shows at once; entries also expire after
@@ -47,7 +47,7 @@ from django.utils.translation import get_language, gettext
 from exchange.conversation import selectors
 from exchange.conversation.models import Comment, CommentState
 from exchange.conversation.services import EDIT_WINDOW
-from exchange.core.caching import PAGE_TIMEOUT, page_scope, page_scope_token, page_store
+from exchange.core.caching import PAGE_TIMEOUT, fragment_store, page_scope, page_scope_token
 
 SLOT = re.compile(r"<!--efc:([a-z0-9_:]+)-->")
 SENTINEL = 987654321
@@ -218,7 +218,7 @@ def fragment_get(*, target: Any, sort: str, page_number: Any, signed_in: bool) -
         )
     )
     key = f"conversation:fragment:{token}:{hashlib.sha256(identity.encode()).hexdigest()}"
-    store = page_store()
+    store = fragment_store()
     fragment = store.get(key)
     if not isinstance(fragment, Fragment):
         fragment = _render(target=target, sort=sort, number=number, signed_in=signed_in)

@@ -57,10 +57,27 @@ _pages_in_this_process = LocMemCache(
 )
 
 
+# Fragments of signed-in pages (a page of comments is about 150 KB): fewer kept in memory.
+FRAGMENTS_IN_MEMORY = 500
+_fragments_in_this_process = LocMemCache(
+    "exchange-fragments",
+    {"TIMEOUT": PAGE_TIMEOUT, "OPTIONS": {"MAX_ENTRIES": FRAGMENTS_IN_MEMORY}},
+)
+
+
 def page_store() -> BaseCache:
     if "pages" in settings.CACHES:
         return caches["pages"]
     return _pages_in_this_process
+
+
+def fragment_store() -> BaseCache:
+    """Where cached page fragments live: beside the pages in a shared "pages" cache, or in this
+    process's memory (a bounded number, so that a crawler paging through every discussion
+    cannot fill it)."""
+    if "pages" in settings.CACHES:
+        return caches["pages"]
+    return _fragments_in_this_process
 
 
 def _token(key: str) -> str:

@@ -272,3 +272,22 @@ def test_a_comment_retires_its_own_example_page_only(
     with django_assert_num_queries(0):
         page(client, other)  # still the cached page
     assert "Only here" in page(client, published_example)
+
+
+def test_a_reply_awaiting_moderation_is_shown_to_its_author_with_whom_it_answers(
+    published_example, discussion
+):
+    parent = CommentFactory(discussion=discussion, author=UserFactory(display_name="Parent Pat"))
+    newcomer = UserFactory()
+    reply = services.comment_post(
+        actor=newcomer,
+        target=published_example,
+        body="My waiting reply",
+        parent=parent,
+        policy_accepted=True,
+    )
+    assert reply.state == CommentState.PENDING
+    html = article(page(signed_in(newcomer), published_example), reply)
+    assert "Your reply to a comment by Parent Pat" in html
+    assert "Awaiting moderation" in html
+    assert "My waiting reply" not in page(signed_in(UserFactory()), published_example)

@@ -55,7 +55,8 @@ def discussion_section(context: template.Context, target: Any) -> dict[str, Any]
     )
     rendering.comments_prepare(private)
     for comment in private:
-        if comment.parent_id is not None:
+        # A removed comment shows nobody's name; a reply to it does not either.
+        if comment.parent_id is not None and comment.parent.state != CommentState.REMOVED:
             comment.in_reply_to = comment.parent.author.public_name
     section.update(
         reader=state,
