@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exchange.core.services import audit_log, email_send
 from exchange.events.models import (
+    ACTIVE_STATES,
     SEAT_STATES,
     Booking,
     BookingState,
@@ -52,6 +54,10 @@ class OfferExpiredError(BookingError):
     pass
 
 
+class SessionNotFoundError(BookingError):
+    pass
+
+
 def _sessions_lock(session_ids: Iterable[int]) -> dict[int, Session]:
     """Lock the sessions' rows in primary-key order and return them fresh from the database."""
     queryset = Session.objects.select_related("event").filter(pk__in=set(session_ids))
@@ -60,19 +66,36 @@ def _sessions_lock(session_ids: Iterable[int]) -> dict[int, Session]:
     return {session.pk: session for session in queryset.order_by("pk")}
 
 
-def seats_taken(*, session: Session, mode: str) -> int:
-    """Seats held in a mode. Callers deciding on a seat must hold the session's lock."""
-    return Booking.objects.filter(session=session, mode=mode, state__in=SEAT_STATES).count()
+class SeatCounts(NamedTuple):
+    taken: int
+    waiting: int
+
+    def has_free_seat(self, capacity: int | None) -> bool:
+        return capacity is None or self.taken < capacity
+
+
+def seat_counts(*, session: Session, mode: str) -> SeatCounts:
+    """Seats held and people waiting in a mode, in one query.
+
+    Callers deciding on a seat must hold the session's lock.
+    """
+    counts = Booking.objects.filter(session=session, mode=mode, state__in=ACTIVE_STATES).aggregate(
+        taken=Count("pk", filter=Q(state__in=SEAT_STATES)),
+        waiting=Count("pk", filter=Q(state=BookingState.WAITLISTED)),
+    )
+    return SeatCounts(taken=counts["taken"], waiting=counts["waiting"])
 
 
 def _has_free_seat(session: Session, mode: str) -> bool:
     capacity = session.capacity(mode)
     if capacity is None:
         return True
-    return seats_taken(session=session, mode=mode) < capacity
+    return seat_counts(session=session, mode=mode).has_free_seat(capacity)
 
 
-def _check_bookable(session: Session, mode: str) -> None:
+def _check_bookable(session: Session | None, mode: str) -> Session:
+    if session is None:
+        raise SessionNotFoundError(_("This session does not exist."))
     if mode not in Mode.values:
         raise BookingError(_("Choose how you will attend: in person or online."))
     if session.is_cancelled:
@@ -85,26 +108,24 @@ def _check_bookable(session: Session, mode: str) -> None:
         raise BookingError(
             _("This session cannot be attended %(mode)s.") % {"mode": Mode(mode).label.lower()}
         )
+    return session
 
 
-def _seat_or_queue(session: Session, mode: str) -> str:
-    """The state a new booking gets. Caller holds the session's lock."""
-    if not _has_free_seat(session, mode):
-        return BookingState.WAITLISTED
-    # Nobody jumps the queue: a free seat with people waiting (capacity was raised) goes to
-    # them first; the newcomer gets a seat only if one is still free after that.
-    waiting = Booking.objects.filter(
-        session=session, mode=mode, state=BookingState.WAITLISTED
-    ).exists()
-    if waiting:
+def _seat_or_queue(session: Session, mode: str) -> tuple[str, int]:
+    """The state a new booking gets, and how many people wait ahead of it.
+
+    Caller holds the session's lock. One query when nobody is waiting or the mode is full.
+    """
+    capacity = session.capacity(mode)
+    counts = seat_counts(session=session, mode=mode)
+    if counts.waiting and counts.has_free_seat(capacity):
+        # Nobody jumps the queue: a free seat with people waiting (capacity was raised) goes
+        # to them first; the newcomer gets a seat only if one is still free after that.
         _promote(session, mode, now=timezone.now())
-        if not _has_free_seat(session, mode):
-            return BookingState.WAITLISTED
-        if Booking.objects.filter(
-            session=session, mode=mode, state=BookingState.WAITLISTED
-        ).exists():
-            return BookingState.WAITLISTED
-    return BookingState.CONFIRMED
+        counts = seat_counts(session=session, mode=mode)
+    if counts.waiting or not counts.has_free_seat(capacity):
+        return BookingState.WAITLISTED, counts.waiting
+    return BookingState.CONFIRMED, 0
 
 
 def _active_booking(user: Any, session: Session) -> Booking | None:
@@ -116,50 +137,60 @@ def _active_booking(user: Any, session: Session) -> Booking | None:
 def bookings_create(
     *,
     user: Any,
-    choices: Sequence[tuple[Session, str]],
+    choices: Sequence[tuple[Session | int, str]],
     access_needs: str = "",
     dietary_requirements: str = "",
 ) -> list[Booking]:
     """Book several sessions at once (e.g. the whole event), each in its own mode.
 
+    Sessions may be given as objects or ids: either way they are read afresh under the lock.
     All or nothing: if any one cannot be booked, nothing is. Full modes put the person on that
-    mode's waiting list.
+    mode's waiting list; a waiting booking carries `ahead` (people before it in the queue), so
+    showing its position needs no query.
+
+    The lock is held from the session read to the commit, so this does only what deciding
+    on the seat needs while holding it: count the mode (one query), insert the booking and its
+    audit entry. A duplicate booking is refused by the database's unique constraint rather
+    than a query first; the confirmation email is queued after the commit.
     """
+    session_ids = sorted({_session_id(given) for given, _mode in choices})
     with transaction.atomic():
-        sessions = _sessions_lock(session.pk for session, _mode in choices)
+        sessions = _sessions_lock(session_ids)
         bookings = []
-        for given, mode in sorted(choices, key=lambda choice: choice[0].pk):
-            session = sessions[given.pk]
-            _check_bookable(session, mode)
-            if _active_booking(user, session) is not None:
-                raise BookingError(
-                    _("You have already booked “%(title)s”.") % {"title": session.title}
-                )
+        for given, mode in sorted(choices, key=lambda choice: _session_id(choice[0])):
+            session = _check_bookable(sessions.get(_session_id(given)), mode)
+            state, ahead = _seat_or_queue(session, mode)
             booking = Booking(
                 user=user,
                 session=session,
                 mode=mode,
-                state=_seat_or_queue(session, mode),
+                state=state,
                 access_needs=access_needs.strip(),
                 dietary_requirements=dietary_requirements.strip(),
             )
             try:
-                with transaction.atomic():
-                    booking.save()
+                # No savepoint: a duplicate fails the whole request, which rolls back.
+                booking.save(force_insert=True)
             except IntegrityError as error:
                 raise BookingError(
                     _("You have already booked “%(title)s”.") % {"title": session.title}
                 ) from error
+            if state == BookingState.WAITLISTED:
+                booking.ahead = ahead
             audit_log(actor=user, action="booking.create", target=booking, state=booking.state)
             bookings.append(booking)
         _notify_on_commit(b.pk for b in bookings if b.state == BookingState.CONFIRMED)
         return bookings
 
 
+def _session_id(session: Session | int) -> int:
+    return session if isinstance(session, int) else session.pk
+
+
 def booking_create(
     *,
     user: Any,
-    session: Session,
+    session: Session | int,
     mode: str,
     access_needs: str = "",
     dietary_requirements: str = "",
@@ -266,19 +297,21 @@ def booking_switch_mode(*, user: Any, booking: Booking, mode: str) -> Booking:
             booking.state = BookingState.CANCELLED
             booking.cancel_reason = "switched"
             booking.save(update_fields=["state", "cancel_reason", "updated_at"])
+            state, ahead = _seat_or_queue(session, mode)
             new = Booking.objects.create(
                 user=booking.user,
                 session=session,
                 mode=mode,
-                state=_seat_or_queue(session, mode),
+                state=state,
                 access_needs=booking.access_needs,
                 dietary_requirements=booking.dietary_requirements,
             )
+            new.ahead = ahead
             audit_log(actor=user, action="booking.switch", target=new, state=new.state)
             if new.state == BookingState.CONFIRMED:
                 _notify_on_commit([new.pk])
             return new
-        state = _seat_or_queue(session, mode)
+        state, ahead = _seat_or_queue(session, mode)
         new = Booking.objects.create(
             user=booking.user,
             session=session,
@@ -288,6 +321,7 @@ def booking_switch_mode(*, user: Any, booking: Booking, mode: str) -> Booking:
             access_needs=booking.access_needs,
             dietary_requirements=booking.dietary_requirements,
         )
+        new.ahead = ahead
         audit_log(actor=user, action="booking.switch", target=new, state=state)
         if state == BookingState.CONFIRMED:
             released = _confirm(new)

@@ -67,14 +67,14 @@ def people():
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the gap between counting seats and writing the booking, as a slow server would."""
-    original = services.seats_taken
+    original = services.seat_counts
 
     def slow(**kwargs):
-        taken = original(**kwargs)
+        counts = original(**kwargs)
         time.sleep(0.02)
-        return taken
+        return counts
 
-    monkeypatch.setattr(services, "seats_taken", slow)
+    monkeypatch.setattr(services, "seat_counts", slow)
 
 
 def seed(session, people, *, seats: int) -> list[Booking]:
