@@ -51,9 +51,8 @@ from gallery import (
     wait_for,
 )
 
-# Processes rather than threads: the seat lock is held across several round trips, and a
-# thread that gets its answer from PostgreSQL must then wait for the GIL while other threads
-# of its process run, keeping everyone else waiting for the lock. See bench/README.md.
+# As the other benchmarks: two processes (one per CPU) of four threads, so that a request
+# waiting for the seat lock or the disk does not leave a CPU idle.
 WORKERS = 2
 THREADS = 4
 
