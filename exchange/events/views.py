@@ -92,6 +92,24 @@ def _submit(form: Form, action: Callable[[], T], *, field: str | None = None) ->
     return result
 
 
+def _submit_then_my_bookings(
+    request: HttpRequest,
+    form: Form,
+    action: Callable[[], object],
+    *,
+    field: str | None,
+    success: str,
+) -> HttpResponse | None:
+    """`_submit` for a form whose success is one message and the person's bookings page.
+
+    None while there is a form to show (not submitted, invalid, or refused by the service).
+    """
+    if form.is_valid() and _submit(form, action, field=field) is not None:
+        messages.success(request, success)
+        return redirect("events:mine")
+    return None
+
+
 def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.event_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/list.html", {"page": page})
@@ -296,18 +314,16 @@ def booking_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     if booking.state != BookingState.CONFIRMED:
         raise Http404
     form = TransferForm(_posted(request))
-    if form.is_valid():
-        transferred = _submit(
-            form,
-            lambda: services.booking_transfer(
-                user=request.user, booking=booking, email=form.cleaned_data["email"]
-            ),
-            field="email",
-        )
-        if transferred is not None:
-            messages.success(request, _("Your place has been passed to your colleague."))
-            return redirect("events:mine")
-    return render(request, "events/transfer.html", {"booking": booking, "form": form})
+    done = _submit_then_my_bookings(
+        request,
+        form,
+        lambda: services.booking_transfer(
+            user=request.user, booking=booking, email=form.cleaned_data["email"]
+        ),
+        field="email",
+        success=_("Your place has been passed to your colleague."),
+    )
+    return done or render(request, "events/transfer.html", {"booking": booking, "form": form})
 
 
 @login_required
@@ -338,18 +354,16 @@ def improvement_create(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     form = ImprovementForm(_posted(request))
-    if form.is_valid():
-        improvement = _submit(
-            form,
-            lambda: services.improvement_create(
-                user=request.user, session=session, text=form.cleaned_data["text"]
-            ),
-            field="text",
-        )
-        if improvement is not None:
-            messages.success(request, _("Thank you for your suggestion."))
-            return redirect("events:mine")
-    return render(request, "events/improve.html", {"session": session, "form": form})
+    done = _submit_then_my_bookings(
+        request,
+        form,
+        lambda: services.improvement_create(
+            user=request.user, session=session, text=form.cleaned_data["text"]
+        ),
+        field="text",
+        success=_("Thank you for your suggestion."),
+    )
+    return done or render(request, "events/improve.html", {"session": session, "form": form})
 
 
 # Organisers

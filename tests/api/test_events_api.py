@@ -108,25 +108,21 @@ def test_writes_need_a_token_and_only_touch_your_own_bookings(client, session):
     assert booking.state == BookingState.CONFIRMED
 
 
-def test_booking_an_unknown_session_is_404(client, session):
+@pytest.mark.parametrize(
+    ("session_offset", "mode", "status"),
+    [(1000, "in_person", 404), (0, "carrier_pigeon", 422)],
+    ids=["unknown session", "unknown mode"],
+)
+def test_bad_booking_requests_are_refused_and_write_nothing(
+    client, session, session_offset, mode, status
+):
     response = client.post(
-        f"/api/sessions/{session.pk + 1000}/bookings",
-        {"mode": "in_person"},
+        f"/api/sessions/{session.pk + session_offset}/bookings",
+        {"mode": mode},
         content_type="application/json",
         headers=token_for(UserFactory()),
     )
-    assert response.status_code == 404
-    assert not Booking.objects.exists()
-
-
-def test_unknown_mode_is_a_validation_error(client, session):
-    response = client.post(
-        f"/api/sessions/{session.pk}/bookings",
-        {"mode": "carrier_pigeon"},
-        content_type="application/json",
-        headers=token_for(UserFactory()),
-    )
-    assert response.status_code == 422
+    assert response.status_code == status
     assert not Booking.objects.exists()
 
 
