@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import threading
@@ -33,6 +34,8 @@ import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
+from urllib.request import Request
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gallery import (
@@ -48,38 +51,137 @@ from gallery import (
     wait_for,
 )
 
+# As the other benchmarks: two processes (one per CPU) of four threads, so that a request
+# waiting for the seat lock or the disk does not leave a CPU idle.
+WORKERS = 2
+THREADS = 4
 
-def seed(clients: int, capacity: int) -> tuple[int, list[str]]:
-    """One event, one session with `capacity` in-person places, `clients` people with tokens."""
+
+def seed_event() -> Any:
     import datetime as dt
 
     from django.utils import timezone
 
-    from exchange.accounts.models import User
-    from exchange.api.services import api_token_create
-    from exchange.events.models import AttendanceType, Event, Session
+    from exchange.events.models import Event
 
     starts = timezone.now() + dt.timedelta(days=7)
-    event = Event.objects.create(
+    return Event.objects.create(
         title="Booking burst",
         slug="booking-burst",
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=8),
     )
-    session = Session.objects.create(
-        event=event,
-        title="The popular workshop",
-        starts_at=starts + dt.timedelta(hours=1),
-        ends_at=starts + dt.timedelta(hours=2),
-        attendance_type=AttendanceType.IN_PERSON,
-        capacity_in_person=capacity,
+
+
+def seed_session(event: Any, title: str, hour: int, capacity: int) -> int:
+    """A session of `event` with `capacity` in-person places, starting `hour` hours in."""
+    import datetime as dt
+
+    from exchange.events.models import AttendanceType, Session
+
+    return int(
+        Session.objects.create(
+            event=event,
+            title=title,
+            starts_at=event.starts_at + dt.timedelta(hours=hour),
+            ends_at=event.starts_at + dt.timedelta(hours=hour, minutes=50),
+            attendance_type=AttendanceType.IN_PERSON,
+            capacity_in_person=capacity,
+        ).pk
     )
+
+
+def seed_people(prefix: str, count: int) -> list[str]:
+    """`count` people with a personal API token each; returns the raw tokens."""
+    from exchange.accounts.models import User
+    from exchange.api.services import api_token_create
+
     users = User.objects.bulk_create(
-        User(email=f"burst{i}@example.org", username=f"burst{i}@example.org", password="!")
-        for i in range(clients)
+        User(email=f"{prefix}{i}@example.org", username=f"{prefix}{i}@example.org", password="!")
+        for i in range(count)
     )
-    tokens = [api_token_create(actor=user, user=user, name="bench")[1] for user in users]
-    return session.pk, tokens
+    return [api_token_create(actor=user, user=user, name="bench")[1] for user in users]
+
+
+def profile_booking(event: Any, people: int) -> dict[str, Any]:
+    """SQL statements and CPU time of one booking request, in this process (test client).
+
+    Two fresh sessions with room for half of `people` each, so that both kinds of answer are
+    measured: `people` bookings on the first with their queries captured, then the same people
+    on the second with the CPU clock running (no capture: DEBUG is off, as in the server).
+    The CPU clock counts this process only, so other work on the machine barely moves it;
+    PostgreSQL's share is read from its server process for this connection.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    first = seed_session(event, "Profiled session 1", 3, people // 2)
+    second = seed_session(event, "Profiled session 2", 4, people // 2)
+    headers = [{"Authorization": f"Bearer {token}"} for token in seed_people("profile", people)]
+    client = Client()
+    for header in headers:  # the token's first use is recorded once; warm the connection
+        client.get("/api/me/bookings", headers=header)
+
+    def book(session_id: int, header: dict[str, str]) -> str:
+        response = client.post(
+            f"/api/sessions/{session_id}/bookings",
+            {"mode": "in_person"},
+            content_type="application/json",
+            headers=header,
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"profiling booking failed: {response.status_code}")
+        return str(response.json()["state"])
+
+    queries: dict[str, list[int]] = {"confirmed": [], "waitlisted": []}
+    for header in headers:
+        with CaptureQueriesContext(connection) as captured:
+            state = book(first, header)
+        queries[state].append(len(captured.captured_queries))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = [int(cursor.fetchone()[0])]
+    database_started, started = cpu_seconds(backend), time.process_time()
+    for header in headers:
+        book(second, header)
+    cpu_ms = (time.process_time() - started) * 1000 / len(headers)
+    database_ms = (cpu_seconds(backend) - database_started) * 1000 / len(headers)
+    return {
+        # The median: the first booking also fills Django's content-type cache.
+        "queries_confirmed": statistics.median_low(queries["confirmed"]),
+        "queries_waitlisted": statistics.median_low(queries["waitlisted"]),
+        "cpu_ms_per_booking": round(cpu_ms, 2),
+        "database_cpu_ms_per_booking": round(database_ms, 2),
+    }
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of processes (all their threads) so far, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has gone
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def gunicorn_workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def database_backends(database: str) -> list[int]:
+    """Server processes of the connections to `database` (the web workers' connections)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [database]
+        ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -87,19 +189,25 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def burst(host: str, session_id: int, tokens: list[str], concurrency: int) -> dict:
-    url = f"{host}/api/sessions/{session_id}/bookings"
+def booking_requests(host: str, session_id: int, tokens: list[str]) -> list[Request]:
     body = json.dumps({"mode": "in_person"}).encode()
-    gate = threading.Event()
-
-    def one(token: str) -> tuple[int, float]:
-        gate.wait()
-        request = urllib.request.Request(
-            url,
+    return [
+        Request(
+            f"{host}/api/sessions/{session_id}/bookings",
             data=body,
             method="POST",
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
+        for token in tokens
+    ]
+
+
+def burst(requests: list[Request], concurrency: int) -> dict[str, Any]:
+    """Send every request at the same moment, at most `concurrency` in flight."""
+    gate = threading.Event()
+
+    def one(request: Request) -> tuple[int, float]:
+        gate.wait()
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
@@ -112,7 +220,7 @@ def burst(host: str, session_id: int, tokens: list[str], concurrency: int) -> di
         return status, (time.perf_counter() - started) * 1000
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = [pool.submit(one, token) for token in tokens]
+        futures = [pool.submit(one, request) for request in requests]
         started = time.perf_counter()
         gate.set()
         results = [future.result() for future in futures]
@@ -128,13 +236,32 @@ def burst(host: str, session_id: int, tokens: list[str], concurrency: int) -> di
     }
 
 
+def measured_burst(
+    requests: list[Request], concurrency: int, workers: list[int], database: str
+) -> dict[str, Any]:
+    """burst() plus the CPU time it cost the web workers, PostgreSQL and this client."""
+    server, db = cpu_seconds(workers), cpu_seconds(database_backends(database))
+    client = time.process_time()
+    figures = burst(requests, concurrency)
+    count = len(requests)
+    figures["cpu_ms_per_request"] = {
+        "server": round((cpu_seconds(workers) - server) * 1000 / count, 2),
+        "database": round((cpu_seconds(database_backends(database)) - db) * 1000 / count, 2),
+        "client": round((time.process_time() - client) * 1000 / count, 2),
+    }
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--capacity", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=50, help="requests in flight at most")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=THREADS, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--profile-people", type=int, default=40, help="bookings profiled in-process first"
+    )
     parser.add_argument("--database", default="exchange_bench_booking")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
@@ -176,7 +303,21 @@ def main() -> None:
 
         django.setup()
         log(f"Seeding one session with {args.capacity} places and {args.clients} people...")
-        session_id, tokens = seed(args.clients, args.capacity)
+        event = seed_event()
+        session_id = seed_session(event, "The popular workshop", 1, args.capacity)
+        tokens = seed_people("burst", args.clients)
+        # Every worker thread books once before the clock starts (imports, connections).
+        warm_up_people = args.workers * args.threads * 4
+        warm_up_session = seed_session(event, "Warm-up", 2, warm_up_people // 2)
+        warm_up_tokens = seed_people("warmup", warm_up_people)
+        log(f"Profiling {args.profile_people} booking requests in-process...")
+        profile = profile_booking(event, args.profile_people)
+        log(
+            f"  queries per booking: {profile['queries_confirmed']} confirmed, "
+            f"{profile['queries_waitlisted']} waitlisted; "
+            f"CPU per booking {profile['cpu_ms_per_booking']} ms in Django (test client), "
+            f"{profile['database_cpu_ms_per_booking']} ms in PostgreSQL"
+        )
         from django.db import connections
 
         connections.close_all()
@@ -185,7 +326,7 @@ def main() -> None:
         host = f"http://127.0.0.1:{port}"
         log(f"Starting gunicorn on {host} ({args.workers} workers x {args.threads} threads)...")
         server = gunicorn_start(
-            app="exchange.wsgi:application",
+            app="bench.bare_app:application",
             port=port,
             workers=args.workers,
             threads=args.threads,
@@ -193,10 +334,21 @@ def main() -> None:
             backlog=1024,
         )
         wait_for(f"{host}/api/events")
+        burst(booking_requests(host, warm_up_session, warm_up_tokens), args.concurrency)
+        workers = gunicorn_workers(server.pid)
+        log(f"Floor: {args.clients} requests for the bare view at once...")
+        bare = measured_burst(
+            [Request(f"{host}/bench/bare") for _ in tokens],
+            args.concurrency,
+            workers,
+            args.database,
+        )
         log(
             f"{args.clients} clients book at once, at most {args.concurrency} requests in flight..."
         )
-        figures = burst(host, session_id, tokens, args.concurrency)
+        figures = measured_burst(
+            booking_requests(host, session_id, tokens), args.concurrency, workers, args.database
+        )
 
         from exchange.events.models import Booking
 
@@ -213,6 +365,8 @@ def main() -> None:
             log(f"Dropped database {args.database}.")
 
     confirmed = states.get("confirmed", 0)
+    cost = figures["cpu_ms_per_request"]
+    total_cpu_ms = sum(cost.values())
     log("")
     log(f"HTTP statuses: {dict(sorted(figures['statuses'].items()))}")
     log(f"Bookings: {dict(sorted(states.items()))}")
@@ -225,6 +379,17 @@ def main() -> None:
         f"{figures['requests_per_s']:.0f} requests/s; latency p50 {figures['p50_ms']:.0f} ms, "
         f"p95 {figures['p95_ms']:.0f} ms, max {figures['max_ms']:.0f} ms"
     )
+    for name, phase in (("booking", figures), ("bare view", bare)):
+        log(
+            f"CPU per {name} request: "
+            + ", ".join(f"{part} {ms} ms" for part, ms in phase["cpu_ms_per_request"].items())
+        )
+    log(
+        f"At {total_cpu_ms:.1f} ms of CPU per booking, {os.cpu_count()} CPUs could serve at most "
+        f"{os.cpu_count() * 1000 / total_cpu_ms:.0f} bookings/s with nothing else running; "
+        f"bare view {bare['requests_per_s']:.0f} requests/s in this run"
+    )
+    log(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
         json.dumps(
             {
@@ -233,6 +398,14 @@ def main() -> None:
                 "waitlisted": states.get("waitlisted", 0),
                 "requests_per_s": round(figures["requests_per_s"], 1),
                 "p95_ms": round(figures["p95_ms"], 1),
+                "p50_ms": round(figures["p50_ms"], 1),
+                **profile,
+                **{f"{part}_cpu_ms_per_request": ms for part, ms in cost.items()},
+                "cpu_bound_requests_per_s": round((os.cpu_count() or 1) * 1000 / total_cpu_ms, 1),
+                "bare_requests_per_s": round(bare["requests_per_s"], 1),
+                "bare_server_cpu_ms_per_request": bare["cpu_ms_per_request"]["server"],
+                "gunicorn": f"{args.workers}x{args.threads}",
+                "load_average": round(os.getloadavg()[0], 2),
             }
         )
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +43,7 @@ from exchange.events.models import (
 )
 
 PAGE_SIZE = 20
+T = TypeVar("T")
 
 
 def _session_or_404(pk: int) -> Session:
@@ -59,6 +63,51 @@ def _own_booking(request: HttpRequest, pk: int) -> Booking:
     if booking is None:
         raise Http404
     return booking
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data for a form: bound (and validated) on POST, unbound otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
+def _call(action: Callable[[], T]) -> tuple[T | None, str | None]:
+    """Call a service: its result, or the message of the BookingError it refused with.
+
+    A refused call has written nothing (every service runs in one transaction).
+    """
+    try:
+        return action(), None
+    except services.BookingError as error:
+        return None, str(error.message)
+
+
+def _submit(form: Form, action: Callable[[], T], *, field: str | None = None) -> T | None:
+    """Call a service for a valid form; if it refuses, say why on `field` (None: the form).
+
+    The message then shows in the page's error summary, with the person's input kept.
+    """
+    result, error = _call(action)
+    if error is not None:
+        form.add_error(field, error)
+    return result
+
+
+def _submit_then_my_bookings(
+    request: HttpRequest,
+    form: Form,
+    action: Callable[[], object],
+    *,
+    field: str | None,
+    success: str,
+) -> HttpResponse | None:
+    """`_submit` for a form whose success is one message and the person's bookings page.
+
+    None while there is a form to show (not submitted, invalid, or refused by the service).
+    """
+    if form.is_valid() and _submit(form, action, field=field) is not None:
+        messages.success(request, success)
+        return redirect("events:mine")
+    return None
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -96,31 +145,28 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("You have already booked this session."))
         return redirect("events:mine")
     clashes = selectors.booking_clashes(user=request.user, session=session)
-    if request.method == "POST":
-        form = BookingForm(request.POST, session=session)
-        if form.is_valid():
-            try:
-                booking = services.booking_create(
-                    user=request.user,
-                    session=session,
-                    mode=form.cleaned_data["mode"],
-                    access_needs=form.cleaned_data["access_needs"],
-                    dietary_requirements=form.cleaned_data["dietary_requirements"],
-                )
-            except services.BookingError as error:
-                form.add_error(None, str(error.message))
+    form = BookingForm(_posted(request), session=session)
+    if form.is_valid():
+        booking = _submit(
+            form,
+            lambda: services.booking_create(
+                user=request.user,
+                session=session,
+                mode=form.cleaned_data["mode"],
+                access_needs=form.cleaned_data["access_needs"],
+                dietary_requirements=form.cleaned_data["dietary_requirements"],
+            ),
+        )
+        if booking is not None:
+            if booking.state == BookingState.CONFIRMED:
+                messages.success(request, _("Your place is confirmed."))
             else:
-                if booking.state == BookingState.CONFIRMED:
-                    messages.success(request, _("Your place is confirmed."))
-                else:
-                    messages.info(
-                        request,
-                        _("This is full. You are number %(position)s on the waiting list.")
-                        % {"position": selectors.waitlist_position(booking)},
-                    )
-                return redirect("events:mine")
-    else:
-        form = BookingForm(session=session)
+                messages.info(
+                    request,
+                    _("This is full. You are number %(position)s on the waiting list.")
+                    % {"position": selectors.waitlist_position(booking)},
+                )
+            return redirect("events:mine")
     return render(
         request,
         "events/book.html",
@@ -145,33 +191,30 @@ def event_book(request: HttpRequest, slug: str) -> HttpResponse:
         for s in event.sessions.all()
         if s.pk not in booked and not s.is_cancelled and s.starts_at > now
     ]
-    if request.method == "POST":
-        form = EventBookingForm(request.POST, sessions=sessions)
-        if form.is_valid():
-            try:
-                bookings = services.bookings_create(
-                    user=request.user,
-                    choices=form.choices(),
-                    access_needs=form.cleaned_data["access_needs"],
-                    dietary_requirements=form.cleaned_data["dietary_requirements"],
-                )
-            except services.BookingError as error:
-                form.add_error(None, str(error.message))
-            else:
-                waiting = sum(b.state == BookingState.WAITLISTED for b in bookings)
-                messages.success(
-                    request,
-                    _(
-                        "You booked %(count)s sessions; for %(waiting)s of them you are on "
-                        "the waiting list."
-                    )
-                    % {"count": len(bookings), "waiting": waiting},
-                )
-                return redirect("events:mine")
-    else:
-        form = EventBookingForm(
-            initial={"sessions": [str(s.pk) for s in sessions]}, sessions=sessions
+    form = EventBookingForm(
+        _posted(request), initial={"sessions": [str(s.pk) for s in sessions]}, sessions=sessions
+    )
+    if form.is_valid():
+        bookings = _submit(
+            form,
+            lambda: services.bookings_create(
+                user=request.user,
+                choices=form.choices(),
+                access_needs=form.cleaned_data["access_needs"],
+                dietary_requirements=form.cleaned_data["dietary_requirements"],
+            ),
         )
+        if bookings is not None:
+            waiting = sum(b.state == BookingState.WAITLISTED for b in bookings)
+            messages.success(
+                request,
+                _(
+                    "You booked %(count)s sessions; for %(waiting)s of them you are on "
+                    "the waiting list."
+                )
+                % {"count": len(bookings), "waiting": waiting},
+            )
+            return redirect("events:mine")
     return render(
         request,
         "events/book_event.html",
@@ -210,11 +253,10 @@ def booking_switch(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     error = None
     if request.method == "POST":
-        try:
-            new = services.booking_switch_mode(user=request.user, booking=booking, mode=other[0])
-        except services.BookingError as exc:
-            error = str(exc.message)
-        else:
+        new, error = _call(
+            lambda: services.booking_switch_mode(user=request.user, booking=booking, mode=other[0])
+        )
+        if new is not None:
             if new.state == BookingState.CONFIRMED:
                 messages.success(request, _("You have switched how you attend."))
             else:
@@ -241,11 +283,10 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("events:mine")
     error = None
     if request.method == "POST":
-        try:
-            services.booking_cancel(user=request.user, booking=booking)
-        except services.BookingError as exc:
-            error = str(exc.message)
-        else:
+        cancelled, error = _call(
+            lambda: services.booking_cancel(user=request.user, booking=booking)
+        )
+        if cancelled is not None:
             messages.success(request, _("Your booking has been cancelled."))
             return redirect("events:mine")
     return render(request, "events/cancel.html", {"booking": booking, "error": error})
@@ -256,11 +297,8 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _own_booking(request, pk)
     error = None
     if request.method == "POST":
-        try:
-            services.offer_accept(user=request.user, booking=booking)
-        except services.BookingError as exc:
-            error = str(exc.message)
-        else:
+        accepted, error = _call(lambda: services.offer_accept(user=request.user, booking=booking))
+        if accepted is not None:
             messages.success(request, _("Your place is confirmed."))
             return redirect("events:mine")
     elif booking.state != BookingState.OFFERED:
@@ -275,21 +313,17 @@ def booking_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _own_booking(request, pk)
     if booking.state != BookingState.CONFIRMED:
         raise Http404
-    if request.method == "POST":
-        form = TransferForm(request.POST)
-        if form.is_valid():
-            try:
-                services.booking_transfer(
-                    user=request.user, booking=booking, email=form.cleaned_data["email"]
-                )
-            except services.BookingError as exc:
-                form.add_error("email", str(exc.message))
-            else:
-                messages.success(request, _("Your place has been passed to your colleague."))
-                return redirect("events:mine")
-    else:
-        form = TransferForm()
-    return render(request, "events/transfer.html", {"booking": booking, "form": form})
+    form = TransferForm(_posted(request))
+    done = _submit_then_my_bookings(
+        request,
+        form,
+        lambda: services.booking_transfer(
+            user=request.user, booking=booking, email=form.cleaned_data["email"]
+        ),
+        field="email",
+        success=_("Your place has been passed to your colleague."),
+    )
+    return done or render(request, "events/transfer.html", {"booking": booking, "form": form})
 
 
 @login_required
@@ -319,21 +353,17 @@ def improvement_create(request: HttpRequest, pk: int) -> HttpResponse:
         session.ends_at > timezone.now()
     ):
         raise Http404
-    if request.method == "POST":
-        form = ImprovementForm(request.POST)
-        if form.is_valid():
-            try:
-                services.improvement_create(
-                    user=request.user, session=session, text=form.cleaned_data["text"]
-                )
-            except services.BookingError as exc:
-                form.add_error("text", str(exc.message))
-            else:
-                messages.success(request, _("Thank you for your suggestion."))
-                return redirect("events:mine")
-    else:
-        form = ImprovementForm()
-    return render(request, "events/improve.html", {"session": session, "form": form})
+    form = ImprovementForm(_posted(request))
+    done = _submit_then_my_bookings(
+        request,
+        form,
+        lambda: services.improvement_create(
+            user=request.user, session=session, text=form.cleaned_data["text"]
+        ),
+        field="text",
+        success=_("Thank you for your suggestion."),
+    )
+    return done or render(request, "events/improve.html", {"session": session, "form": form})
 
 
 # Organisers
@@ -441,10 +471,11 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("session__event"), pk=pk)
     _require_manager(request, booking.session.event)
-    try:
-        services.booking_check_in(actor=request.user, booking=booking)
-    except services.BookingError as exc:
-        messages.error(request, str(exc.message))
+    checked_in, error = _call(
+        lambda: services.booking_check_in(actor=request.user, booking=booking)
+    )
+    if checked_in is None:
+        messages.error(request, str(error))
     else:
         messages.success(request, _("%(name)s is checked in.") % {"name": booking.user.public_name})
     return redirect("events:session_manage", pk=booking.session_id)

@@ -67,14 +67,14 @@ def people():
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the gap between counting seats and writing the booking, as a slow server would."""
-    original = services.seats_taken
+    original = services.seat_counts
 
     def slow(**kwargs):
-        taken = original(**kwargs)
+        counts = original(**kwargs)
         time.sleep(0.02)
-        return taken
+        return counts
 
-    monkeypatch.setattr(services, "seats_taken", slow)
+    monkeypatch.setattr(services, "seat_counts", slow)
 
 
 def seed(session, people, *, seats: int) -> list[Booking]:
@@ -204,3 +204,37 @@ def test_a_cancelled_seat_goes_to_exactly_one_person_while_others_book(people):
         assert not [r for r in results if isinstance(r, Exception)]
         confirmed = Booking.objects.filter(session=session, state=BookingState.CONFIRMED)
         assert list(confirmed.values_list("pk", flat=True)) == [first_waiter.pk]
+
+
+def test_the_seat_lock_is_released_before_the_disk_flush_and_the_flush_awaited_after(people):
+    """Commit without waiting for the WAL flush, then wait for it outside the lock."""
+    from django.test.utils import CaptureQueriesContext
+
+    session = SessionFactory(capacity_in_person=1)
+    with CaptureQueriesContext(connection) as queries:
+        booking = services.booking_create(user=people[0], session=session, mode=Mode.IN_PERSON)
+    statements = [query["sql"] for query in queries.captured_queries]
+
+    asynchronous = statements.index("SET LOCAL synchronous_commit TO OFF")
+    lock = next(
+        i for i, sql in enumerate(statements) if sql.endswith('FOR UPDATE OF "events_session"')
+    )
+    commit = statements.index("COMMIT")
+    flush = statements.index("SELECT pg_current_xact_id()")
+    assert asynchronous < lock < commit < flush
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # the setting was for that transaction only
+    assert Booking.objects.get(pk=booking.pk).state == BookingState.CONFIRMED
+
+
+def test_inside_an_outer_transaction_the_outer_commit_decides(people):
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    session = SessionFactory(capacity_in_person=1)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        services.booking_create(user=people[0], session=session, mode=Mode.IN_PERSON)
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert "SET LOCAL synchronous_commit TO OFF" not in statements
+    assert "SELECT pg_current_xact_id()" not in statements

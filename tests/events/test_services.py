@@ -38,6 +38,33 @@ def test_book_confirms_until_full_then_waitlists_with_positions():
     assert AuditEntry.objects.filter(action="booking.create").count() == 4
 
 
+def test_the_position_a_new_booking_carries_matches_the_queue():
+    """The service returns the waiting position it counted under the lock, without a query."""
+    session = SessionFactory(capacity_in_person=1, capacity_online=1)
+    book(session)
+    book(session, Mode.ONLINE)
+    waiting = [book(session) for _ in range(3)]
+    seated_online = Booking.objects.get(session=session, mode=Mode.ONLINE)
+    switch = services.booking_switch_mode(
+        user=seated_online.user, booking=seated_online, mode=Mode.IN_PERSON
+    )
+
+    returned = [selectors.waitlist_position(b) for b in (*waiting, switch)]
+    for booking in (*waiting, switch):
+        del booking.ahead
+    assert returned == [selectors.waitlist_position(b) for b in (*waiting, switch)] == [1, 2, 3, 4]
+
+
+def test_sessions_may_be_given_by_id_and_an_unknown_id_is_refused():
+    session = SessionFactory(capacity_in_person=1)
+    booking = book(session.pk)
+    assert booking.session == session
+    assert booking.state == BookingState.CONFIRMED
+    with pytest.raises(services.SessionNotFoundError):
+        book(session.pk + 1000)
+    assert Booking.objects.count() == 1
+
+
 def test_modes_have_separate_capacities_and_online_may_be_unlimited():
     session = SessionFactory(capacity_in_person=1, capacity_online=None)
     book(session, Mode.IN_PERSON)
@@ -72,6 +99,16 @@ def test_cannot_book_a_past_session_or_an_unknown_mode():
         book(past)
     with pytest.raises(services.BookingError, match="Choose how"):
         book(SessionFactory(), "carrier_pigeon")
+
+
+def test_duplicate_booking_while_waiting_is_refused_and_the_place_in_the_queue_kept():
+    session = SessionFactory(capacity_in_person=0)
+    waiting = book(session)
+    with pytest.raises(services.BookingError, match="already booked"):
+        book(session, user=waiting.user)
+    assert state(waiting) == BookingState.WAITLISTED
+    assert selectors.waitlist_position(waiting) == 1
+    assert AuditEntry.objects.filter(action="booking.create").count() == 1
 
 
 def test_duplicate_booking_is_refused_and_the_first_is_kept():

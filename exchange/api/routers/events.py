@@ -174,18 +174,17 @@ def my_bookings(request: HttpRequest) -> Any:
 def booking_create(
     request: HttpRequest, payload: BookingIn, session_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> Any:
-    # A plain read: the service locks the row and counts seats itself.
-    session = Session.objects.filter(pk=session_id).first()
-    if session is None:
-        raise HttpError(404, "No session with that id")
+    # The service reads the session itself, under its lock: no read here first.
     try:
         booking = services.booking_create(
             user=request.auth,
-            session=session,
+            session=session_id,
             mode=payload.mode,
             access_needs=payload.access_needs,
             dietary_requirements=payload.dietary_requirements,
         )
+    except services.SessionNotFoundError as error:
+        raise HttpError(404, "No session with that id") from error
     except services.BookingError as error:
         raise HttpError(400, str(error.message)) from error
     return Status(201, booking)
