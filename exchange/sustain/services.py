@@ -539,18 +539,20 @@ def at_risk_digest_send(*, now: dt.datetime | None = None) -> int:
     """Email moderators and organisers the examples at risk, once per ISO week.
 
     Returns how many were emailed (0 when this week's digest already went, or nothing is at
-    risk). The week's row is created first, so two workers never both send it.
+    risk). The week's unique row is created before sending, so two workers never both send it.
     """
     from exchange.sustain.selectors import at_risk_list
 
     now = now or timezone.now()
     year, week, _day = timezone.localtime(now).isocalendar()
+    at_risk = list(at_risk_list()[: DIGEST_LIST_LIMIT + 1])
+    if not at_risk:
+        return 0  # this week's digest can still go out if something comes up
     with transaction.atomic():
         run, created = AtRiskDigestRun.objects.get_or_create(week=f"{year}-W{week:02d}")
         if not created:
             return 0
-        at_risk = list(at_risk_list()[: DIGEST_LIST_LIMIT + 1])
-        recipients = permission_holder_emails(Perm.VIEW_AT_RISK) if at_risk else []
+        recipients = permission_holder_emails(Perm.VIEW_AT_RISK)
         email_send(
             to=recipients,
             template="emails/at_risk_digest",
