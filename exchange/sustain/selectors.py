@@ -94,19 +94,11 @@ class SustainSection:
     adoption_count: int
 
 
-def example_timeline(*, example_id: int) -> list[TimelineEntry]:
-    """The example's closed check-ins in order (its adopters' check-ins are theirs)."""
-    check_ins = (
-        CheckIn.objects.filter(
-            example_id=example_id,
-            adoption__isnull=True,
-            state__in=[CheckInState.ANSWERED, CheckInState.NO_ANSWER],
-        )
-        .select_related("answer")
-        .order_by("months", "pk")
-    )
+def _timeline_entries(check_ins: list[CheckIn]) -> list[TimelineEntry]:
     entries = []
     for check_in in check_ins:
+        if check_in.state not in {CheckInState.ANSWERED, CheckInState.NO_ANSWER}:
+            continue
         answer = getattr(check_in, "answer", None)
         status = answer.status if answer is not None else CheckInStatus.NO_ANSWER
         entries.append(
@@ -122,18 +114,24 @@ def example_timeline(*, example_id: int) -> list[TimelineEntry]:
     return entries
 
 
-def example_sustain_section(*, example_id: int) -> SustainSection:
-    """Timeline, next check-in and the first adopters of one example: three queries."""
-    upcoming = (
-        CheckIn.objects.filter(
-            example_id=example_id,
-            adoption__isnull=True,
-            state__in=[CheckInState.SCHEDULED, CheckInState.SENT],
-        )
-        .only("id", "months", "due_at", "state")
-        .order_by("due_at")
-        .first()
+def _example_check_ins(example_id: int) -> list[CheckIn]:
+    """The example's own check-ins (a handful of milestones) with their answers, one query."""
+    return list(
+        CheckIn.objects.filter(example_id=example_id, adoption__isnull=True)
+        .select_related("answer")
+        .order_by("months", "pk")
     )
+
+
+def example_timeline(*, example_id: int) -> list[TimelineEntry]:
+    """The example's closed check-ins in order (its adopters' check-ins are theirs)."""
+    return _timeline_entries(_example_check_ins(example_id))
+
+
+def example_sustain_section(*, example_id: int) -> SustainSection:
+    """Timeline, next check-in and the first adopters of one example: two queries."""
+    check_ins = _example_check_ins(example_id)
+    upcoming = [c for c in check_ins if c.state in {CheckInState.SCHEDULED, CheckInState.SENT}]
     adopters = list(
         adoption_list(example_id=example_id)[: ADOPTERS_ON_EXAMPLE_PAGE + 1].only(
             "id", "organisation", "adopted_on", "how_adapted", "latest_status", "example_id"
@@ -143,8 +141,8 @@ def example_sustain_section(*, example_id: int) -> SustainSection:
     if count > ADOPTERS_ON_EXAMPLE_PAGE:
         count = adoption_list(example_id=example_id).count()
     return SustainSection(
-        timeline=example_timeline(example_id=example_id),
-        next_check_in=upcoming,
+        timeline=_timeline_entries(check_ins),
+        next_check_in=min(upcoming, key=lambda c: c.due_at) if upcoming else None,
         adopters=adopters[:ADOPTERS_ON_EXAMPLE_PAGE],
         adoption_count=count,
     )

@@ -173,8 +173,8 @@ def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     example = _own_example_or_404(request, pk)
     contact = get_object_or_404(ExampleContact, pk=contact_pk, example=example)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -261,7 +262,7 @@ def test_a_contacts_link_says_answered_once_anyone_answered(tick):
 
 
 def test_a_link_for_another_example_is_not_found(sent):
-    _example, pk, token = sent
+    _example, _pk, token = sent
     other = PublishedExampleFactory()
 
     with pytest.raises(services.CheckInLinkError, match="not valid") as error:
@@ -391,8 +392,6 @@ def test_adoption_bad_input_writes_nothing():
             how_adapted="Y",
         )
     with pytest.raises(PermissionDenied):
-        from django.contrib.auth.models import AnonymousUser
-
         services.adoption_record(
             actor=AnonymousUser(),
             example=example,

@@ -14,7 +14,7 @@ register = template.Library()
 
 @register.inclusion_tag("sustain/_example_section.html", takes_context=True)
 def sustain_section(context: template.Context, example: Example) -> dict[str, Any]:
-    """Check-in timeline, next check-in and adopters of a published example (three queries)."""
+    """Check-in timeline, next check-in and adopters of a published example (two queries)."""
     if example.status != ExampleStatus.PUBLISHED:
         return {"show": False}
     request = context["request"]
