@@ -42,3 +42,36 @@ def links_in_outbox(to: str | None = None) -> list[tuple[int, str]]:
         if to is None or to in message.to:
             found += [(int(m["pk"]), m["token"]) for m in LINK.finditer(message.body)]
     return found
+
+
+def sent_check_in(example, *, months: int = 3, token: str = "a-test-token", user=None, **fields):
+    """A check-in of `example` emailed now, with a link for `token`; returns the link."""
+    from django.utils import timezone
+
+    from exchange.sustain.models import CheckIn, CheckInLink, CheckInState
+    from exchange.sustain.services import token_digest
+
+    now = timezone.now()
+    check_in = CheckIn.objects.create(
+        example=example,
+        months=months,
+        due_at=now,
+        state=CheckInState.SENT,
+        sent_at=now,
+        **fields,
+    )
+    return CheckInLink.objects.create(
+        check_in=check_in,
+        token_hash=token_digest(token),
+        user=user or example.author,
+        expires_at=now + dt.timedelta(days=30),
+    )
+
+
+def answered(example, *, months: int, status: str, token: str | None = None, **answer_fields):
+    """A check-in of `example` answered with `status` through the service."""
+    from exchange.sustain.services import checkin_answer
+
+    token = token or f"token-{example.pk}-{months}"
+    sent_check_in(example, months=months, token=token)
+    return checkin_answer(example_id=example.pk, token=token, status=status, **answer_fields)
