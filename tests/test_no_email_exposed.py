@@ -17,7 +17,6 @@ from exchange.api.services import api_token_create
 from exchange.events.services import booking_create, booking_switch_mode
 from tests.conversation.factories import CommentFactory, DiscussionFactory
 from tests.events.factories import SessionFactory
-from tests.sustain.factories import AdoptionFactory, ContactFactory, answered
 from tests.factories import (
     CampaignFactory,
     ExampleFactory,
@@ -26,6 +25,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.sustain.factories import AdoptionFactory, ContactFactory, answered
 
 SECRET_ADDRESSES = [
     "alice.secret-7f3a@hidden-domain.example",

@@ -290,7 +290,7 @@ def checkins_close_unanswered(*, now: dt.datetime | None = None) -> int:
                 continue
             check_in.state, check_in.closed_at = CheckInState.NO_ANSWER, now
             check_in.save(update_fields=["state", "closed_at"])
-            _status_record(check_in, status=CheckInStatus.NO_ANSWER, at_risk=False, at=now)
+            checkin_outcome_record(check_in, status=CheckInStatus.NO_ANSWER, at_risk=False, at=now)
             audit_log(
                 actor=None,
                 action="checkin.no_answer",
@@ -303,7 +303,9 @@ def checkins_close_unanswered(*, now: dt.datetime | None = None) -> int:
     return closed
 
 
-def _status_record(check_in: CheckIn, *, status: str, at_risk: bool, at: dt.datetime) -> None:
+def checkin_outcome_record(
+    check_in: CheckIn, *, status: str, at_risk: bool, at: dt.datetime
+) -> None:
     """Carry a check-in's outcome to its adoption or to the example's summary and alert."""
     if check_in.adoption_id is not None:
         Adoption.objects.filter(pk=check_in.adoption_id).update(latest_status=status)
@@ -418,7 +420,7 @@ def checkin_answer(
         ) from None
     check_in.state, check_in.closed_at = CheckInState.ANSWERED, now
     check_in.save(update_fields=["state", "closed_at"])
-    _status_record(check_in, status=status, at_risk=at_risk, at=now)
+    checkin_outcome_record(check_in, status=status, at_risk=at_risk, at=now)
     audit_log(
         actor=link.user,
         action="checkin.answer",
