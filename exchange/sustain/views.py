@@ -3,7 +3,7 @@
 Check-ins, contacts, adoptions and at-risk alerts
 -------------------------------------------------
 The check-in form needs no sign-in: the emailed token is the permission. Its pages are never
-cached and send no referrer, so the token stays out of logs and other sites.
+cached and send no referrer to other sites, so the token stays out of their logs.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from exchange.sustain.models import ExampleContact
 
 def _private(response: HttpResponse) -> HttpResponse:
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": browsers then send `Origin: null` with the form, failing CSRF checks.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

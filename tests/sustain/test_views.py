@@ -44,7 +44,7 @@ def test_the_form_needs_no_sign_in_and_is_never_cached(client):
     assert 'value="spread"' in html
     assert 'value="stopped"' in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_answering_adapted_shows_on_the_example_timeline(client):
