@@ -98,7 +98,8 @@ def test_publish_travel_answer_adapted_timeline_adopt_and_at_risk(live_server, b
 
         # The link works once.
         response = page.goto(link)
-        assert response is not None and response.status == 410
+        assert response is not None
+        assert response.status == 410
         page.get_by_text("already been answered").wait_for()
         axe.check(page)
 
