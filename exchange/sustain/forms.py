@@ -38,6 +38,17 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 TEXT_MAX = CheckInAnswer._meta.get_field("helped").max_length
 
 
+def _answer_text(label: Any, too_long: Any) -> forms.CharField:
+    """An optional free-text answer (what helped, what hindered, the risk)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea,
+        error_messages={"max_length": too_long},
+    )
+
+
 class CheckInAnswerForm(forms.Form):
     status = forms.ChoiceField(
         label=_("How is the change going now?"),
@@ -48,21 +59,13 @@ class CheckInAnswerForm(forms.Form):
             "invalid_choice": _("Select how the change is going"),
         },
     )
-    helped = forms.CharField(
-        label=_("What helped keep it going? (optional)"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": _("What helped must be %(limit_value)d characters or fewer")},
+    helped = _answer_text(
+        _("What helped keep it going? (optional)"),
+        _("What helped must be %(limit_value)d characters or fewer"),
     )
-    hindered = forms.CharField(
-        label=_("What got in the way? (optional)"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "max_length": _("What got in the way must be %(limit_value)d characters or fewer")
-        },
+    hindered = _answer_text(
+        _("What got in the way? (optional)"),
+        _("What got in the way must be %(limit_value)d characters or fewer"),
     )
     at_risk = forms.ChoiceField(
         label=_("Is anything putting it at risk of going back to the old way?"),
@@ -73,14 +76,9 @@ class CheckInAnswerForm(forms.Form):
             "invalid_choice": _("Select yes if anything could make it revert"),
         },
     )
-    risk_note = forms.CharField(
-        label=_("If yes, what could make it revert?"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": _("What could make it revert must be %(limit_value)d characters or fewer")
-        },
+    risk_note = _answer_text(
+        _("If yes, what could make it revert?"),
+        _("What could make it revert must be %(limit_value)d characters or fewer"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

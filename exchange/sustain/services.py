@@ -15,13 +15,13 @@ import calendar
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -222,29 +222,40 @@ def _due_lock(pk: int, *, state: str) -> CheckIn | None:
     )
 
 
+def _each_locked(
+    queryset: QuerySet[CheckIn], *, state: str, action: Callable[[CheckIn], bool]
+) -> int:
+    """Run `action` on each check-in of `queryset` still in `state`, each locked in its own
+    transaction (an error rolls back only that one). Returns how many it returned True for."""
+    done = 0
+    for pk in list(queryset.values_list("pk", flat=True)):
+        with transaction.atomic():
+            check_in = _due_lock(pk, state=state)
+            if check_in is not None and action(check_in):
+                done += 1
+    return done
+
+
 def checkins_send_due(*, now: dt.datetime | None = None) -> int:
     """Email every check-in that has fallen due; check-ins of unpublished examples are dropped."""
     now = now or timezone.now()
     due = CheckIn.objects.filter(state=CheckInState.SCHEDULED, due_at__lte=now)
-    sent = 0
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            check_in = _due_lock(pk, state=CheckInState.SCHEDULED)
-            if check_in is None:
-                continue
-            if check_in.example.status != ExampleStatus.PUBLISHED:
-                check_in.state, check_in.closed_at = CheckInState.CANCELLED, now
-                check_in.save(update_fields=["state", "closed_at"])
-                audit_log(actor=None, action="checkin.cancel", target=check_in.example)
-                continue
-            check_in.state, check_in.sent_at = CheckInState.SENT, now
-            check_in.save(update_fields=["state", "sent_at"])
-            _links_email(check_in, now=now, reminder=False)
-            audit_log(
-                actor=None, action="checkin.send", target=check_in.example, months=check_in.months
-            )
-            sent += 1
-    return sent
+
+    def send(check_in: CheckIn) -> bool:
+        if check_in.example.status != ExampleStatus.PUBLISHED:
+            check_in.state, check_in.closed_at = CheckInState.CANCELLED, now
+            check_in.save(update_fields=["state", "closed_at"])
+            audit_log(actor=None, action="checkin.cancel", target=check_in.example)
+            return False
+        check_in.state, check_in.sent_at = CheckInState.SENT, now
+        check_in.save(update_fields=["state", "sent_at"])
+        _links_email(check_in, now=now, reminder=False)
+        audit_log(
+            actor=None, action="checkin.send", target=check_in.example, months=check_in.months
+        )
+        return True
+
+    return _each_locked(due, state=CheckInState.SCHEDULED, action=send)
 
 
 def checkins_remind(*, now: dt.datetime | None = None) -> int:
@@ -256,23 +267,19 @@ def checkins_remind(*, now: dt.datetime | None = None) -> int:
         sent_at__lte=now - dt.timedelta(days=settings.SUSTAIN_REMINDER_DAYS),
         sent_at__gt=now - dt.timedelta(days=settings.SUSTAIN_ANSWER_DAYS),
     )
-    reminded = 0
-    for pk in waiting.values_list("pk", flat=True):
-        with transaction.atomic():
-            check_in = _due_lock(pk, state=CheckInState.SENT)
-            if check_in is None or check_in.reminded_at is not None:
-                continue
-            check_in.reminded_at = now
-            check_in.save(update_fields=["reminded_at"])
-            _links_email(check_in, now=now, reminder=True)
-            audit_log(
-                actor=None,
-                action="checkin.remind",
-                target=check_in.example,
-                months=check_in.months,
-            )
-            reminded += 1
-    return reminded
+
+    def remind(check_in: CheckIn) -> bool:
+        if check_in.reminded_at is not None:
+            return False
+        check_in.reminded_at = now
+        check_in.save(update_fields=["reminded_at"])
+        _links_email(check_in, now=now, reminder=True)
+        audit_log(
+            actor=None, action="checkin.remind", target=check_in.example, months=check_in.months
+        )
+        return True
+
+    return _each_locked(waiting, state=CheckInState.SENT, action=remind)
 
 
 def checkins_close_unanswered(*, now: dt.datetime | None = None) -> int:
@@ -282,22 +289,17 @@ def checkins_close_unanswered(*, now: dt.datetime | None = None) -> int:
         state=CheckInState.SENT,
         sent_at__lte=now - dt.timedelta(days=settings.SUSTAIN_ANSWER_DAYS),
     )
-    closed = 0
-    for pk in overdue.values_list("pk", flat=True):
-        with transaction.atomic():
-            check_in = _due_lock(pk, state=CheckInState.SENT)
-            if check_in is None:
-                continue
-            check_in.state, check_in.closed_at = CheckInState.NO_ANSWER, now
-            check_in.save(update_fields=["state", "closed_at"])
-            checkin_outcome_record(check_in, status=CheckInStatus.NO_ANSWER, at_risk=False, at=now)
-            audit_log(
-                actor=None,
-                action="checkin.no_answer",
-                target=check_in.example,
-                months=check_in.months,
-            )
-            closed += 1
+
+    def close(check_in: CheckIn) -> bool:
+        check_in.state, check_in.closed_at = CheckInState.NO_ANSWER, now
+        check_in.save(update_fields=["state", "closed_at"])
+        checkin_outcome_record(check_in, status=CheckInStatus.NO_ANSWER, at_risk=False, at=now)
+        audit_log(
+            actor=None, action="checkin.no_answer", target=check_in.example, months=check_in.months
+        )
+        return True
+
+    closed = _each_locked(overdue, state=CheckInState.SENT, action=close)
     if closed:
         published_examples_changed()
     return closed

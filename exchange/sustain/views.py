@@ -35,6 +35,18 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _link_problem(request: HttpRequest, error: services.CheckInLinkError) -> HttpResponse:
+    """Why a check-in link cannot be used, with its status (404 unknown, 410 used or expired)."""
+    return _private(
+        render(
+            request,
+            "sustain/checkin_link_problem.html",
+            {"message": error.message},
+            status=error.status,
+        )
+    )
+
+
 def _checkin_measure_section(*, example: Example, data: Any) -> Any:
     """Hook for the measures half of the sustain app: new measure values on the check-in form.
 
@@ -49,14 +61,7 @@ def checkin_answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     try:
         link = services.checkin_link_check(example_id=pk, token=token)
     except services.CheckInLinkError as error:
-        return _private(
-            render(
-                request,
-                "sustain/checkin_link_problem.html",
-                {"message": error.message},
-                status=error.status,
-            )
-        )
+        return _link_problem(request, error)
     check_in = link.check_in
     example = check_in.example
     form = CheckInAnswerForm(request.POST if request.method == "POST" else None)
@@ -70,14 +75,7 @@ def checkin_answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
                 if measures is not None:
                     measures.save()
         except services.CheckInLinkError as error:
-            return _private(
-                render(
-                    request,
-                    "sustain/checkin_link_problem.html",
-                    {"message": error.message},
-                    status=error.status,
-                )
-            )
+            return _link_problem(request, error)
         except services.SustainError as error:
             form.add_error(None, str(error.message))
         else:

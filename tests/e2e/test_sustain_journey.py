@@ -20,29 +20,13 @@ from django.utils import timezone
 from exchange.examples.models import ExampleStatus
 from exchange.sustain.models import CheckInAnswer
 from exchange.sustain.tasks import checkins_run
-from tests.factories import PASSWORD, ModeratorFactory, SubmittedExampleFactory, UserFactory
+from tests.e2e.test_journey import sign_in, sign_out
+from tests.factories import ModeratorFactory, SubmittedExampleFactory, UserFactory
 from tests.sustain.factories import links_in_outbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Video clinics replaced hospital visits"
-
-
-def sign_in(page, axe, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(reverse("account_login"))
-    axe.check(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Sign out").wait_for()
-    axe.check(page)
-
-
-def sign_out(page, axe) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("link", name="Sign out").click()
-    axe.check(page)
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("link", name="Sign in").wait_for()
 
 
 def test_publish_travel_answer_adapted_timeline_adopt_and_at_risk(live_server, browser, axe):
@@ -55,7 +39,9 @@ def test_publish_travel_answer_adapted_timeline_adopt_and_at_risk(live_server, b
     page.set_default_timeout(15_000)
 
     # Publish.
+    page.goto("/")
     sign_in(page, axe, moderator.email)
+    page.get_by_role("link", name="Sign out").wait_for()
     page.goto(reverse("examples:moderation_review", kwargs={"pk": example.pk}))
     page.get_by_role("button", name="Approve and publish").wait_for()
     axe.check(page)
@@ -105,6 +91,7 @@ def test_publish_travel_answer_adapted_timeline_adopt_and_at_risk(live_server, b
 
         # Another organisation adopts it.
         sign_in(page, axe, adopter.email)
+        page.get_by_role("link", name="Sign out").wait_for()
         page.goto(example.get_absolute_url())
         page.get_by_role("link", name="We adopted this").click()
         page.get_by_role("heading", name="We adopted this").wait_for()
