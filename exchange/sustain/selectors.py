@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import ngettext
 
 from exchange.examples.models import ExampleStatus
@@ -169,7 +169,8 @@ def checkin_history(*, example_id: int) -> QuerySet[CheckIn]:
             "answer__risk_note",
             "answer__answered_at",
         )
-        .order_by("adoption_id", "months", "pk")
+        # The example's own check-ins first, then each adoption's (NULLs sort last on PostgreSQL).
+        .order_by(F("adoption_id").asc(nulls_first=True), "months", "pk")
     )
 
 
