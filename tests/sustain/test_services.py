@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from exchange.core.models import AuditEntry
@@ -449,3 +452,38 @@ def test_no_digest_email_when_nothing_is_at_risk(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         assert services.at_risk_digest_send() == 0
     assert mail.outbox == []
+
+
+# The tick and the admin ------------------------------------------------------------------------
+
+
+def test_sustain_tick_queues_the_scheduled_job(django_capture_on_commit_callbacks):
+    example = publish()
+    out = io.StringIO()
+
+    with (
+        time_machine.travel(START + dt.timedelta(days=91)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("sustain_tick", stdout=out)
+
+    assert "checkins_run" in out.getvalue()
+    assert CheckIn.objects.get(example=example, months=3).state == CheckInState.SENT
+    assert [m.to for m in mail.outbox] == [[example.author.email]]
+
+
+def test_administrators_set_a_campaigns_months_in_the_admin(client):
+    admin = AdminFactory()
+    admin.is_staff = True
+    admin.save()
+    campaign = CampaignFactory()
+    client.force_login(admin)
+    url = reverse("admin:sustain_campaigncheckinsettings_add")
+
+    bad = client.post(url, {"campaign": campaign.pk, "months_text": "3, 99"})
+    assert "is not a number of months from 1 to 60" in bad.content.decode()
+    response = client.post(url, {"campaign": campaign.pk, "months_text": "12, 1, 12"})
+
+    assert response.status_code == 302
+    assert services.campaign_checkin_months(campaign_id=campaign.pk) == [1, 12]
+    assert AuditEntry.objects.filter(action="campaign.checkin_settings").count() == 1
