@@ -279,3 +279,17 @@ CONVERSATION_PAGE_SIZE = 20
 # for new events; each event can change it).
 EVENTS_OFFER_HOURS_DEFAULT = int(os.environ.get("EVENTS_OFFER_HOURS_DEFAULT", "24"))
 EVENTS_PAGE_SIZE = 20
+
+# Sustain: check-ins
+# Months after publication (or adoption) when people are asked whether a change is still in
+# place, for campaigns without their own check-in settings.
+SUSTAIN_CHECKIN_MONTHS = [
+    int(months)
+    for months in os.environ.get("SUSTAIN_CHECKIN_MONTHS", "3,6,12").split(",")
+    if months
+]
+# Days after a check-in email before one reminder, and before "no answer" is recorded (the
+# emailed links stop working then).
+SUSTAIN_REMINDER_DAYS = int(os.environ.get("SUSTAIN_REMINDER_DAYS", "7"))
+SUSTAIN_ANSWER_DAYS = int(os.environ.get("SUSTAIN_ANSWER_DAYS", "30"))
+SUSTAIN_PAGE_SIZE = 20

@@ -25,6 +25,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.sustain.factories import AdoptionFactory, ContactFactory, answered
 
 SECRET_ADDRESSES = [
     "alice.secret-7f3a@hidden-domain.example",
@@ -88,6 +89,10 @@ def world(db):
     for person in (alice, bob, nameless):
         booking = booking_create(user=person, session=session, mode="in_person")
     booking_switch_mode(user=nameless, booking=booking, mode="online")
+    # Sustain: a contact with a secret address, an answered check-in, and an adoption by Bob.
+    ContactFactory(example=published[0], name="Colleague", email=SECRET_ADDRESSES[1])
+    answered(published[0], months=3, status="adapted", helped="A weekly rota")
+    AdoptionFactory(example=published[0], user=bob, organisation="Riverside Trust")
     return {
         "campaign": campaign,
         "tag": tag,
@@ -116,6 +121,10 @@ def page_urls(world) -> list[str]:
     ]
     first = reverse("examples:detail", kwargs={"pk": world["published"][0].pk})
     urls += [first + "?comments=oldest", first + "?comments=newest&cpage=2"]
+    urls += [
+        reverse("sustain:adopters", kwargs={"pk": world["published"][0].pk}),
+        reverse("examples:gallery") + "?sustain_status=adapted",
+    ]
     return urls
 
 

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from exchange.accounts.models import User
-from exchange.examples.models import Attachment, Example
+from exchange.examples.models import Attachment, Example, Tag
 from tests.conversation.factories import CommentFactory, DiscussionFactory
 from tests.factories import (
     AdminFactory,
@@ -37,7 +37,7 @@ from tests.factories import (
 
 ROLES = ("anonymous", "participant", "author", "moderator", "organiser", "facilitator", "admin")
 # Namespaced apps of ours, plus django-allauth's account pages (which have no namespace).
-COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation", "events"}
+COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation", "events", "sustain"}
 COVERED_PREFIXES = ("account_",)
 
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
@@ -158,6 +158,20 @@ MATRIX = [
     Row("events:session_export", "session_csv", (LOGIN, 403, 403, 403, 200, 403, 200)),
     Row("events:session_message", "session", (LOGIN, 403, 403, 403, 200, 403, 200)),
     Row("events:check_in", "booking", (LOGIN, 403, 403, 403, 405, 403, 405)),
+    # Sustain: an emailed check-in link needs no sign-in ("checkin_link" is sent, "checkin_used"
+    # answered, "checkin_bad" a token never issued); signed-in people record adoptions; the
+    # author names check-in contacts; moderators and organisers see examples at risk.
+    Row("sustain:checkin_answer", "checkin_link", (200, 200, 200, 200, 200, 200, 200)),
+    Row("sustain:checkin_answer", "checkin_used", (410, 410, 410, 410, 410, 410, 410)),
+    Row("sustain:checkin_answer", "checkin_bad", (404, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:checkin_thanks", "published", (200, 200, 200, 200, 200, 200, 200)),
+    Row("sustain:adopt", "published", (LOGIN, 200, 200, 200, 200, 200, 200)),
+    Row("sustain:adopt", "submitted", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:adopters", "published", (200, 200, 200, 200, 200, 200, 200)),
+    Row("sustain:adopters", "submitted", (404, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:contacts", "published", (LOGIN, 404, 200, 404, 404, 404, 404)),
+    Row("sustain:contact_remove", "contact", (LOGIN, 405, 405, 405, 405, 405, 405)),
+    Row("sustain:at_risk", "", (LOGIN, 403, 403, 200, 200, 403, 200)),
     # Your own account.
     Row("accounts:profile", "", (LOGIN, 200, 200, 200, 200, 200, 200)),
     Row("account_login", "", (200, HOME, HOME, HOME, HOME, HOME, HOME)),
@@ -247,6 +261,7 @@ def build_world() -> tuple[dict, dict]:
     objects["comment"] = CommentFactory(
         author=author, discussion=DiscussionFactory(example=objects["published"])
     )
+    objects.update(_sustain_world(objects["published"]))
     users = {
         "anonymous": None,
         "participant": UserFactory(),
@@ -277,6 +292,8 @@ def world(django_db_setup, django_db_blocker):
             objects["past_session"].event.delete()
             Example.objects.filter(campaign=campaign).delete()
             campaign.delete()
+            # Left behind, it would collide with tests that create the same tag.
+            Tag.objects.filter(slug="remote-working").delete()
             User.objects.filter(pk__in=[u.pk for u in users.values() if u is not None]).delete()
 
 
@@ -305,6 +322,40 @@ def _events_world(author: User) -> dict:
     }
 
 
+CHECKIN_TOKENS = {"checkin_link": "matrix-open-token", "checkin_used": "matrix-used-token"}
+
+
+def _sustain_world(published: Example) -> dict:
+    """A check-in of `published` waiting for an answer, one answered, an adoption, a contact."""
+    from exchange.sustain.models import CheckIn, CheckInAnswer, CheckInLink, CheckInState
+    from exchange.sustain.services import token_digest
+    from tests.sustain.factories import AdoptionFactory, ContactFactory
+
+    now = timezone.now()
+    links = {}
+    for months, (name, token) in zip((3, 6), CHECKIN_TOKENS.items(), strict=True):
+        check_in = CheckIn.objects.create(
+            example=published, months=months, due_at=now, state=CheckInState.SENT, sent_at=now
+        )
+        links[name] = CheckInLink.objects.create(
+            check_in=check_in,
+            token_hash=token_digest(token),
+            user=published.author,
+            expires_at=now + dt.timedelta(days=30),
+        )
+    used = links["checkin_used"]
+    CheckInAnswer.objects.create(
+        check_in=used.check_in, link=used, status="retained", answered_at=now
+    )
+    CheckIn.objects.filter(pk=used.check_in_id).update(state=CheckInState.ANSWERED)
+    AdoptionFactory(example=published, organisation="Matrix Trust")
+    return {
+        **links,
+        "checkin_bad": links["checkin_link"],
+        "contact": ContactFactory(example=published, email="matrix-contact@example.org"),
+    }
+
+
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
     if not target:
@@ -319,6 +370,11 @@ def url_for(row: Row, objects: dict) -> str:
         kwargs = {"slug": objects["campaign"].slug}
     elif target == "language":
         kwargs = {"code": "cy"}
+    elif target.startswith("checkin_"):
+        token = CHECKIN_TOKENS.get(target, "not-a-token-we-issued")
+        kwargs = {"pk": objects[target].check_in.example_id, "token": token}
+    elif target == "contact":
+        kwargs = {"pk": objects["contact"].example_id, "contact_pk": objects["contact"].pk}
     elif target.endswith("_attachment"):
         attachment = objects[target]
         kwargs = {"pk": attachment.example_id, "attachment_pk": attachment.pk}

@@ -20,6 +20,7 @@ class Perm(StrEnum):
     VIEW_AUDIT_LOG = "core.view_auditentry"
     MANAGE_CAMPAIGNS = "examples.change_campaign"
     MANAGE_EVENTS = "events.change_event"
+    VIEW_AT_RISK = "sustain.view_at_risk"
 
 
 class Role(StrEnum):
@@ -35,6 +36,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         Perm.MODERATE_COMMENTS,
         Perm.FEATURE_EXAMPLES,
         Perm.VIEW_AUDIT_LOG,
+        Perm.VIEW_AT_RISK,
     ],
     # Facilitators and organisers gain their permissions with the workshops and events apps.
     Role.FACILITATOR: [],
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "events.change_session",
         "events.view_session",
         "events.view_booking",
+        Perm.VIEW_AT_RISK,
     ],
     Role.ADMIN: [
         Perm.MODERATE_EXAMPLES,
@@ -65,11 +68,29 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "events.view_session",
         "events.delete_session",
         "events.view_booking",
+        Perm.VIEW_AT_RISK,
     ],
 }
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponse)
+
+
+def permission_holder_emails(perm: Perm) -> list[str]:
+    """Addresses of every active user holding `perm` (by group, directly, or as superuser)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    app_label, codename = perm.split(".")
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    who = Q(is_superuser=True)
+    if permission is not None:
+        who |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 def permission_required(perm: Perm) -> Callable[[Callable[..., R]], Callable[..., R]]:

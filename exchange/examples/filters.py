@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from exchange.examples.models import Permanence, Sector, Tag
 from exchange.examples.search import MAX_QUERY_LENGTH
 from exchange.examples.selectors import ExampleFilters, GallerySort, campaign_choices, tag_get
+from exchange.sustain.models import CheckInStatus
 
 SORT_CHOICES = [
     (GallerySort.RELEVANCE.value, _("Most relevant (when searching)")),
@@ -54,6 +55,12 @@ class GalleryFilterForm(forms.Form):
         choices=[("", _("Any answer")), *Permanence.choices],
         error_messages={"invalid_choice": _("Choose an answer from the list")},
     )
+    sustain_status = forms.ChoiceField(
+        label=_("Still in place?"),
+        required=False,
+        choices=[("", _("Any check-in answer")), *CheckInStatus.choices],
+        error_messages={"invalid_choice": _("Choose a check-in answer from the list")},
+    )
     tag = forms.CharField(
         label=_("Tag"),
         required=False,
@@ -89,6 +96,7 @@ class GalleryFilterForm(forms.Form):
             Field("campaign", context=small_label),
             Field("sector", context=small_label),
             Field("permanence", context=small_label),
+            Field("sustain_status", context=small_label),
             Field.text("tag", label_size=Size.SMALL),
             Field("sort", context=small_label),
         )
@@ -121,4 +129,5 @@ class GalleryFilterForm(forms.Form):
             tag=data.get("tag", ""),
             permanence=data.get("permanence", ""),
             sort=data.get("sort", ""),
+            sustain_status=data.get("sustain_status", ""),
         )

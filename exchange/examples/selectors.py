@@ -37,6 +37,11 @@ CARD_FIELDS = (
     "author__display_name",
     "author__first_name",
     "author__last_name",
+    # The latest check-in status and adoption count (exchange.sustain), joined in.
+    "sustain_summary__example_id",
+    "sustain_summary__latest_status",
+    "sustain_summary__latest_months",
+    "sustain_summary__adoption_count",
 )
 
 
@@ -65,6 +70,7 @@ class ExampleFilters:
     tag: str = ""  # tag slug
     permanence: str = ""
     sort: str = ""
+    sustain_status: str = ""  # the latest check-in status (exchange.sustain.CheckInStatus)
 
     @property
     def is_search(self) -> bool:
@@ -91,7 +97,7 @@ def example_published_queryset() -> QuerySet[Example]:
     """Published examples with what a card needs, in one query (plus one for all their tags)."""
     return (
         Example.objects.filter(status=ExampleStatus.PUBLISHED)
-        .select_related("author", "campaign")
+        .select_related("author", "campaign", "sustain_summary")
         .only(*CARD_FIELDS)
         .prefetch_related(_tags_prefetch())
     )
@@ -124,6 +130,8 @@ def example_list(*, filters: ExampleFilters) -> QuerySet[Example]:
         queryset = queryset.filter(permanence=filters.permanence)
     if filters.tag:
         queryset = queryset.filter(tags__slug=filters.tag)
+    if filters.sustain_status:
+        queryset = queryset.filter(sustain_summary__latest_status=filters.sustain_status)
     if filters.is_search:
         queryset = example_search_filter(queryset, q=filters.q)
     return queryset.order_by(*_ORDERINGS[filters.effective_sort])

@@ -42,6 +42,7 @@ from exchange.examples.models import (
 from exchange.examples.search import example_search_index_update
 from exchange.examples.tasks import example_moderators_alert
 from exchange.examples.validators import attachment_check
+from exchange.sustain.services import checkins_schedule
 
 TAG_NAME_MAX_LENGTH = 60
 MAX_TAGS = 10
@@ -342,6 +343,7 @@ def example_submit(*, actor: Any, example: Example) -> Example:
     audit_log(actor=actor, action="example.submit", target=example, status=example.status)
     if example.status == ExampleStatus.PUBLISHED:
         example_search_index_update(example_ids=[example.pk])
+        checkins_schedule(actor=actor, example=example)
         published_examples_changed()
     transaction.on_commit(partial(example_moderators_alert.enqueue, example_id=example.pk))
     return example
@@ -408,6 +410,7 @@ def example_approve(*, actor: Any, example: Example) -> Example:
     example.save(update_fields=["status", "published_at", "moderator_message", "updated_at"])
     audit_log(actor=actor, action="example.approve", target=example)
     example_search_index_update(example_ids=[example.pk])
+    checkins_schedule(actor=actor, example=example)
     published_examples_changed()
     _author_email(
         example=example,

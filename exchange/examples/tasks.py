@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.urls import reverse
 from django_tasks import task
 
-from exchange.core.permissions import Perm
+from exchange.core.permissions import Perm, permission_holder_emails
 
 
 def moderator_emails() -> list[str]:
     """Addresses of every active user who may moderate examples (by group, directly, or superuser)."""
-    app_label, codename = Perm.MODERATE_EXAMPLES.split(".")
-    permission = Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    ).first()
-    who = Q(is_superuser=True)
-    if permission is not None:
-        who |= Q(groups__permissions=permission) | Q(user_permissions=permission)
-    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+    return permission_holder_emails(Perm.MODERATE_EXAMPLES)
 
 
 @task()

@@ -317,7 +317,7 @@ def test_approve_publishes_emails_author_and_updates_index(
     example.refresh_from_db()
     assert example.status == ExampleStatus.PUBLISHED
     assert example.published_at is not None
-    assert audit_actions(example) == ["example.approve"]
+    assert audit_actions(example) == ["example.approve", "checkin.schedule"]
     entry = AuditEntry.objects.get(action="example.approve")
     assert entry.actor == moderator
     index_update.assert_called_once_with(example_ids=[example.pk])

@@ -388,14 +388,15 @@ class TestExampleDetail:
             )
 
         # Example (with author, campaign and whether it has files), tags, attachments; then the
-        # discussion section: discussion, reactions and, on a cold cache only, 2 content types.
-        with django_assert_max_num_queries(7):
+        # discussion section: discussion, reactions and, on a cold cache only, 2 content types;
+        # the sustain section: check-ins with their answers, adopters.
+        with django_assert_max_num_queries(9):
             html = _html(client.get(self.url(example)))
         assert html.count("/attachments/") == 3
 
         client.force_login(moderator)
         # + session, user, 2 for permissions; the discussion's signed-in reads (policy, ban).
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(13):
             _html(client.get(self.url(example)))
 
     def test_each_page_shows_its_own_example_and_tags(self, client):

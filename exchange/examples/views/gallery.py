@@ -104,7 +104,14 @@ def gallery(request: HttpRequest) -> HttpResponse:
             "search_limit_reached": filters.is_search
             and page_obj.paginator.count >= search.SEARCH_RESULT_LIMIT,
             "is_filtered": any(
-                (filters.q, filters.campaign, filters.sector, filters.tag, filters.permanence)
+                (
+                    filters.q,
+                    filters.campaign,
+                    filters.sector,
+                    filters.tag,
+                    filters.permanence,
+                    filters.sustain_status,
+                )
             ),
         },
     )
