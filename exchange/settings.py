@@ -279,3 +279,8 @@ CONVERSATION_PAGE_SIZE = 20
 # for new events; each event can change it).
 EVENTS_OFFER_HOURS_DEFAULT = int(os.environ.get("EVENTS_OFFER_HOURS_DEFAULT", "24"))
 EVENTS_PAGE_SIZE = 20
+
+# Sustain: measures
+# Values one measure may hold, and the largest CSV file of values people may upload.
+MEASURE_MAX_VALUES = int(os.environ.get("MEASURE_MAX_VALUES", "1000"))
+MEASURE_CSV_MAX_BYTES = int(os.environ.get("MEASURE_CSV_MAX_BYTES", str(512 * 1024)))
