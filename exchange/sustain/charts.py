@@ -151,7 +151,7 @@ class PointMark:
     y: float
     shape: str
     colour: str
-    label: str  # "31 Mar 2026: 14 – Special cause: improvement"
+    label: str  # "31 Mar 2026: 14 (Special cause: improvement)"
     polygon: str  # "" for a circle
 
 
@@ -304,8 +304,12 @@ def chart_svg(result: MeasureChart, *, dom_id: str) -> ChartSvg:
                 y=y,
                 shape=shape,
                 colour=colour,
-                label=f"{_date_text(p.date)}: {number_text(p.value, 4)} – "
-                f"{POINT_LABELS[p.spc.point_type]}",
+                label=_("%(date)s: %(value)s (%(kind)s)")
+                % {
+                    "date": _date_text(p.date),
+                    "value": number_text(p.value, 4),
+                    "kind": POINT_LABELS[p.spc.point_type],
+                },
                 polygon=marker_polygon(shape, x, y, MARKER_SIZE),
             )
         )

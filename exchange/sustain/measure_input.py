@@ -144,7 +144,7 @@ def csv_values_parse(data: bytes) -> list[tuple[int, dt.date, Decimal]]:
         dialect = csv.excel  # type: ignore[assignment]
     reader = csv.reader(io.StringIO(text), dialect)
     try:
-        lines = [line for line in reader]
+        lines = list(reader)
     except csv.Error as error:
         raise MeasureValuesError(
             [
