@@ -32,6 +32,11 @@ from exchange.sustain.models import Measure, MeasureValue
 MEASURE_VALUES_PAGE_SIZE = 50
 
 
+def _posted(request: HttpRequest) -> object:
+    """The submitted data on POST (even when empty, so that an empty form shows its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _managed_measure(request: HttpRequest, pk: int) -> Measure:
     measure = selectors.measure_get_for_manager(pk=pk, user=request.user)
     if measure is None:
@@ -57,7 +62,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     example = example_detail_get(pk=pk, viewer=request.user)
     if example is None or not selectors.measure_manageable_by(user=request.user, example=example):
         raise Http404
-    form = MeasureForm(request.POST or None)
+    form = MeasureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -82,7 +87,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _managed_measure(request, pk)
-    form = MeasureForm(request.POST or None, instance=measure)
+    form = MeasureForm(_posted(request), instance=measure)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The form's instance holds the submitted values; the service saves from fresh fields.
@@ -148,7 +153,7 @@ def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_values_add(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _managed_measure(request, pk)
-    form = MeasureValuesForm(request.POST or None)
+    form = MeasureValuesForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["values"]
         try:
@@ -197,7 +202,7 @@ def _preview_chart(
 def measure_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1: choose a CSV file; a good file shows a preview (step 2) before anything is saved."""
     measure = _managed_measure(request, pk)
-    form = MeasureUploadForm(request.POST or None, request.FILES or None)
+    form = MeasureUploadForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             rows = csv_values_parse(form.cleaned_data["file"].read())
@@ -254,14 +259,12 @@ def measure_upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(count)s values imported.") % {"count": len(rows)})
             return redirect(_example_measures_url(measure))
-    upload_form = MeasureUploadForm()
-    for error in form.errors.get("token", []) + list(form.non_field_errors()):
-        upload_form.add_error("file", error)
     return render(
         request,
         "sustain/measure_upload.html",
         {
-            "form": upload_form,
+            "form": MeasureUploadForm(),
+            "upload_errors": [*form.errors.get("token", []), *form.non_field_errors()],
             "measure": measure,
             "example": measure.example,
             "max_values": settings.MEASURE_MAX_VALUES,
