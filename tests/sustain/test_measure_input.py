@@ -118,7 +118,7 @@ def test_typed_values():
     assert value_parse("\u22123") == Decimal("-3")  # a typographic minus sign
     assert date_parse("31/03/2026") == dt.date(2026, 3, 31)
     for bad in ("", "Infinity", "1,5", "twelve"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="number"):
             value_parse(bad)
     with pytest.raises(ValueError, match="enter a date"):
         date_parse(" ")
