@@ -37,7 +37,7 @@ from tests.factories import (
 
 ROLES = ("anonymous", "participant", "author", "moderator", "organiser", "facilitator", "admin")
 # Namespaced apps of ours, plus django-allauth's account pages (which have no namespace).
-COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation", "events"}
+COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation", "events", "sustain"}
 COVERED_PREFIXES = ("account_",)
 
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
@@ -158,6 +158,19 @@ MATRIX = [
     Row("events:session_export", "session_csv", (LOGIN, 403, 403, 403, 200, 403, 200)),
     Row("events:session_message", "session", (LOGIN, 403, 403, 403, 200, 403, 200)),
     Row("events:check_in", "booking", (LOGIN, 403, 403, 403, 405, 403, 405)),
+    # Measures: the example's author manages them, and moderators (administrators too) of
+    # examples they may see; everyone else gets 404 ("measure" is on "published").
+    Row("sustain:measure_create", "published", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_create", "submitted", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_create", "draft", (LOGIN, 404, 200, 404, 404, 404, 404)),
+    Row("sustain:measure_manage", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_manage", "draft_measure", (LOGIN, 404, 200, 404, 404, 404, 404)),
+    Row("sustain:measure_edit", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_delete", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_values_add", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_upload", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_upload_confirm", "measure", (LOGIN, 405, 405, 405, 405, 405, 405)),
+    Row("sustain:measure_value_delete", "measure_value", (LOGIN, 404, 200, 200, 404, 404, 200)),
     # Your own account.
     Row("accounts:profile", "", (LOGIN, 200, 200, 200, 200, 200, 200)),
     Row("account_login", "", (200, HOME, HOME, HOME, HOME, HOME, HOME)),
@@ -243,6 +256,7 @@ def build_world() -> tuple[dict, dict]:
         )
     organiser = OrganiserFactory()
     objects.update(_events_world(author))
+    objects.update(_measures_world(objects["published"], objects["draft"]))
     objects["event"].organisers.add(organiser)
     objects["comment"] = CommentFactory(
         author=author, discussion=DiscussionFactory(example=objects["published"])
@@ -305,6 +319,18 @@ def _events_world(author: User) -> dict:
     }
 
 
+def _measures_world(published: Example, draft: Example) -> dict:
+    """A measure with values on the published example, and one on the draft."""
+    from tests.sustain.factories import SHIFTED, MeasureFactory, measure_with_values
+
+    measure = measure_with_values(SHIFTED, example=published, name="Appointments kept")
+    return {
+        "measure": measure,
+        "measure_value": measure.values.order_by("date").first(),
+        "draft_measure": MeasureFactory(example=draft, name="Draft measure"),
+    }
+
+
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
     if not target:
@@ -319,6 +345,9 @@ def url_for(row: Row, objects: dict) -> str:
         kwargs = {"slug": objects["campaign"].slug}
     elif target == "language":
         kwargs = {"code": "cy"}
+    elif target == "measure_value":
+        value = objects[target]
+        kwargs = {"pk": value.measure_id, "value_pk": value.pk}
     elif target.endswith("_attachment"):
         attachment = objects[target]
         kwargs = {"pk": attachment.example_id, "attachment_pk": attachment.pk}

@@ -20,6 +20,7 @@ from exchange.sustain.selectors import MeasureChart
 
 WIDTH, HEIGHT = 680, 340
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
+X_PADDING = 10  # keeps the first and last points off the axes
 
 # Point types: a shape and a colour each (NHS colours with at least 3:1 contrast on white).
 MARKERS = {
@@ -169,6 +170,7 @@ class Segment:
 class Tick:
     at: float
     label: str
+    anchor: str = "middle"  # SVG text-anchor
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,14 @@ def chart_description(result: MeasureChart) -> str:
     ]
     if measure.target is not None:
         parts.append(_("Target %(target)s.") % {"target": number_text(measure.target, 4)})
+    starts = [
+        p.date for p, q in zip(result.points[1:], result.points) if p.spc.group != q.spc.group
+    ]
+    if starts:
+        parts.append(
+            _("The limits start again from %(dates)s, when the process changed.")
+            % {"dates": ", ".join(_date_text(d) for d in starts)}
+        )
     parts.append(
         _("%(count)s of the points show special cause variation.") % {"count": result.special_count}
     )
@@ -278,8 +288,11 @@ def chart_svg(result: MeasureChart, *, dom_id: str) -> ChartSvg:
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
     plot_w, plot_h = svg.right - svg.left, svg.bottom - svg.top
 
+    inner = plot_w - 2 * X_PADDING
+
     def x_at(i: int) -> float:
-        return svg.left + (plot_w * i / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+        offset = inner * i / (len(points) - 1) if len(points) > 1 else inner / 2
+        return svg.left + X_PADDING + offset
 
     def y_at(v: float) -> float:
         return svg.bottom - (v - low) / (high - low) * plot_h
@@ -293,7 +306,14 @@ def chart_svg(result: MeasureChart, *, dom_id: str) -> ChartSvg:
     label_indices = sorted(
         {round(i * (len(points) - 1) / max(label_count - 1, 1)) for i in range(label_count)}
     )
-    svg.x_ticks = [Tick(round(x_at(i), 1), _date_text(points[i].date)) for i in label_indices]
+    svg.x_ticks = [
+        Tick(
+            round(x_at(i), 1),
+            _date_text(points[i].date),
+            "start" if i == 0 and len(points) > 1 else "end" if i == len(points) - 1 else "middle",
+        )
+        for i in label_indices
+    ]
 
     for i, p in enumerate(points):
         x, y = round(x_at(i), 1), round(y_at(float(p.value)), 1)
@@ -318,11 +338,11 @@ def chart_svg(result: MeasureChart, *, dom_id: str) -> ChartSvg:
     groups: dict[int, list[int]] = {}
     for i, p in enumerate(points):
         groups.setdefault(p.spc.group, []).append(i)
-    half = (plot_w / (len(points) - 1) / 2) if len(points) > 1 else plot_w / 2
+    half = (inner / (len(points) - 1) / 2) if len(points) > 1 else plot_w / 2
     for indices in groups.values():
         first, last = points[indices[0]].spc, indices[-1]
-        x1 = max(svg.left, x_at(indices[0]) - (half if indices[0] else 0))
-        x2 = min(svg.right, x_at(last) + (half if last < len(points) - 1 else 0))
+        x1 = x_at(indices[0]) - half if indices[0] else svg.left
+        x2 = x_at(last) + half if last < len(points) - 1 else svg.right
         svg.means.append(Segment(round(x1, 1), round(x2, 1), round(y_at(first.mean), 1)))
         for limit in (first.upl, first.lpl):
             svg.limits.append(Segment(round(x1, 1), round(x2, 1), round(y_at(limit), 1)))

@@ -40,6 +40,7 @@ from exchange.examples.demo_data import (
 )
 from exchange.examples.models import Campaign, Example, ExampleStatus, Tag
 from exchange.examples.search import example_search_index_update
+from exchange.sustain.demo_measures import demo_measures_load
 
 AUDIT_ACTION = "demo.load"
 
@@ -251,6 +252,7 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoLoadResult:
             list(_example_key(i)) for i in new_items if _example_key(i) in created_keys
         ]
         example_search_index_update(example_ids=created_ids)
+        demo_measures_load(now=now)
 
         if result.created_anything:
             _site_name_set()
