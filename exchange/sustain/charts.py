@@ -245,7 +245,9 @@ def chart_description(result: MeasureChart) -> str:
     if measure.target is not None:
         parts.append(_("Target %(target)s.") % {"target": number_text(measure.target, 4)})
     starts = [
-        p.date for p, q in zip(result.points[1:], result.points) if p.spc.group != q.spc.group
+        p.date
+        for p, q in zip(result.points[1:], result.points[:-1], strict=True)
+        if p.spc.group != q.spc.group
     ]
     if starts:
         parts.append(

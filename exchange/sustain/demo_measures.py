@@ -33,14 +33,18 @@ class DemoMeasure:
     rebase_weeks: list[int] = field(default_factory=list)  # indices of values that start anew
 
 
+# Weekly values, oldest first.
+BEFORE_AND_AFTER_RECRUITMENT = [41, 43, 39, 44, 42, 40, 45, 41, 38, 43, 42, 40, 12, 10, 9, 11, 8, 10, 9, 12, 9, 8, 10, 9, 11, 9]  # fmt: skip
+SAME_DAY_ANSWERS = [97.2, 96.8, 98.1, 97.5, 96.4, 97.9, 98.3, 97.0, 96.9, 97.7, 98.0, 96.6, 97.4, 97.8, 96.7, 98.2, 97.1, 97.6, 96.9, 97.3, 98.4, 97.2, 96.8, 97.5]  # fmt: skip
+MISSED_APPOINTMENTS = [12.1, 11.4, 12.8, 11.9, 12.5, 13.0, 11.7, 12.2, 12.9, 11.6, 12.4, 11.8, 12.6, 6.2, 5.8, 6.5, 5.4, 6.0, 5.7, 6.3, 5.9, 5.5, 6.1, 5.6, 6.4, 5.8, 6.0, 5.7, 6.2]  # fmt: skip
+
 DEMO_MEASURES = [
     DemoMeasure(
         example="Recruitment checks cut from 42 days to 9",
         name="Days from job offer to start date",
         unit="days",
         improvement="decrease",
-        values=[41, 43, 39, 44, 42, 40, 45, 41, 38, 43, 42, 40]
-        + [12, 10, 9, 11, 8, 10, 9, 12, 9, 8, 10, 9, 11, 9],
+        values=BEFORE_AND_AFTER_RECRUITMENT,
     ),
     DemoMeasure(
         example="Remote triage at a GP practice: every request answered the same day",
@@ -48,16 +52,14 @@ DEMO_MEASURES = [
         unit="%",
         improvement="increase",
         target=95,
-        values=[97.2, 96.8, 98.1, 97.5, 96.4, 97.9, 98.3, 97.0, 96.9, 97.7, 98.0, 96.6]
-        + [97.4, 97.8, 96.7, 98.2, 97.1, 97.6, 96.9, 97.3, 98.4, 97.2, 96.8, 97.5],
+        values=SAME_DAY_ANSWERS,
     ),
     DemoMeasure(
         example="Video follow-up appointments halved missed outpatient visits",
         name="Missed follow-up appointments",
         unit="%",
         improvement="decrease",
-        values=[12.1, 11.4, 12.8, 11.9, 12.5, 13.0, 11.7, 12.2, 12.9, 11.6, 12.4, 11.8, 12.6]
-        + [6.2, 5.8, 6.5, 5.4, 6.0, 5.7, 6.3, 5.9, 5.5, 6.1, 5.6, 6.4, 5.8, 6.0, 5.7, 6.2],
+        values=MISSED_APPOINTMENTS,
         rebase_weeks=[13],
     ),
 ]
