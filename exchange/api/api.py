@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from exchange.api.routers import accounts, conversation, events, examples
+from exchange.api.routers import accounts, conversation, events, examples, sustain
 
 api = NinjaAPI(
     title="Exchange for Change API",
@@ -15,3 +15,4 @@ api.add_router("/", examples.router)
 api.add_router("/", accounts.router)
 api.add_router("/", conversation.router)
 api.add_router("/", events.router)
+api.add_router("/", sustain.router)

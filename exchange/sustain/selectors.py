@@ -54,6 +54,10 @@ def example_measure_list(*, example: Example) -> list[Measure]:
     )
 
 
+def example_is_published(*, pk: int) -> bool:
+    return Example.objects.filter(pk=pk, status=ExampleStatus.PUBLISHED).exists()
+
+
 def example_published_measure_queryset(*, example_id: int) -> QuerySet[Measure]:
     """Measures of a published example, values prefetched (`value_list`), for the API."""
     return (
