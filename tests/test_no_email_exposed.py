@@ -25,6 +25,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.sustain.factories import SHIFTED, measure_with_values
 
 SECRET_ADDRESSES = [
     "alice.secret-7f3a@hidden-domain.example",
@@ -88,7 +89,13 @@ def world(db):
     for person in (alice, bob, nameless):
         booking = booking_create(user=person, session=session, mode="in_person")
     booking_switch_mode(user=nameless, booking=booking, mode="online")
+    # Measures: one by each named author's example (their pages and the API show the charts).
+    measures = [
+        measure_with_values(SHIFTED, example=published[0], name="Appointments kept"),
+        measure_with_values(SHIFTED[:5], example=published[2], name="Shields made"),
+    ]
     return {
+        "measures": measures,
         "campaign": campaign,
         "tag": tag,
         "published": published,
@@ -126,6 +133,7 @@ def api_urls(world) -> list[str]:
         "example_id": [e.pk for e in world["published"]],
         "event_slug": [world["session"].event.slug],
         "session_id": [world["session"].pk],
+        "measure_id": [m.pk for m in world["measures"]],
     }
     urls = []
     schema = api.get_openapi_schema()
