@@ -52,8 +52,12 @@ class SpcPointOut(Schema):
     value: float
     period: int = Field(description="Rebase period: 0, then 1 after the first rebase date, …")
     mean: float
-    upper_limit: float = Field(description="Upper process limit: mean + 2.66 x average moving range.")
-    lower_limit: float = Field(description="Lower process limit: mean - 2.66 x average moving range.")
+    upper_limit: float = Field(
+        description="Upper process limit: mean + 2.66 x average moving range."
+    )
+    lower_limit: float = Field(
+        description="Lower process limit: mean - 2.66 x average moving range."
+    )
     relative_to_mean: Literal[-1, 0, 1]
     outside_limits: bool
     close_to_limits: bool = Field(description="Beyond two sigma but inside the limits.")
