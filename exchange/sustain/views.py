@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -57,6 +58,19 @@ def _form_errors_add(form: object, error: MeasureValuesError, field: str | None 
         form.add_error(field, str(row_error))  # type: ignore[attr-defined]
 
 
+def _measure_settings(form: MeasureForm) -> dict[str, Any]:
+    """The service arguments a valid measure form holds."""
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "unit": data["unit"],
+        "improvement": data["improvement"],
+        "target": data["target"],
+        "baseline_points": data["baseline_points"],
+        "rebase_dates": data["rebase_dates_text"],
+    }
+
+
 @login_required
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     example = example_detail_get(pk=pk, viewer=request.user)
@@ -64,17 +78,9 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = MeasureForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             measure = services.measure_create(
-                example=example,
-                actor=request.user,
-                name=data["name"],
-                unit=data["unit"],
-                improvement=data["improvement"],
-                target=data["target"],
-                baseline_points=data["baseline_points"],
-                rebase_dates=data["rebase_dates_text"],
+                example=example, actor=request.user, **_measure_settings(form)
             )
         except services.MeasureError as error:
             form.add_error("name", error.message)
@@ -89,20 +95,10 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _managed_measure(request, pk)
     form = MeasureForm(_posted(request), instance=measure)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         # The form's instance holds the submitted values; the service saves from fresh fields.
         measure = Measure.objects.select_related("example").get(pk=pk)
         try:
-            services.measure_update(
-                measure=measure,
-                actor=request.user,
-                name=data["name"],
-                unit=data["unit"],
-                improvement=data["improvement"],
-                target=data["target"],
-                baseline_points=data["baseline_points"],
-                rebase_dates=data["rebase_dates_text"],
-            )
+            services.measure_update(measure=measure, actor=request.user, **_measure_settings(form))
         except services.MeasureError as error:
             form.add_error("name", error.message)
         else:
