@@ -146,6 +146,23 @@ def measure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _numbered_values_add(
+    measure: Measure,
+    rows: list[tuple[int, dt.date, Decimal]],
+    *,
+    request: HttpRequest,
+    source: str,
+) -> None:
+    """Add (row number, date, value) rows; errors name the rows as the person numbered them."""
+    services.measure_values_add(
+        measure=measure,
+        values=[(date, value) for _row, date, value in rows],
+        rows=[row for row, _date, _value in rows],
+        actor=request.user,
+        source=source,
+    )
+
+
 @login_required
 def measure_values_add(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _managed_measure(request, pk)
@@ -153,12 +170,7 @@ def measure_values_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["values"]
         try:
-            services.measure_values_add(
-                measure=measure,
-                values=[(date, value) for _row, date, value in rows],
-                rows=[row for row, _date, _value in rows],
-                actor=request.user,
-            )
+            _numbered_values_add(measure, rows, request=request, source="form")
         except MeasureValuesError as error:
             for row_error in error.errors:
                 field = f"date_{row_error.row}" if row_error.row else None
@@ -243,13 +255,7 @@ def measure_upload_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         rows = form.cleaned_data["token"]
         try:
-            services.measure_values_add(
-                measure=measure,
-                values=[(date, value) for _row, date, value in rows],
-                rows=[row for row, _date, _value in rows],
-                actor=request.user,
-                source="csv",
-            )
+            _numbered_values_add(measure, rows, request=request, source="csv")
         except MeasureValuesError as error:
             _form_errors_add(form, error)
         else:
