@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,9 +54,9 @@ def _example_measures_url(measure: Measure) -> str:
     return f"{measure.example.get_absolute_url()}#measure-{measure.pk}"
 
 
-def _form_errors_add(form: object, error: MeasureValuesError, field: str | None = None) -> None:
+def _form_errors_add(form: forms.Form, error: MeasureValuesError, field: str | None = None) -> None:
     for row_error in error.errors:
-        form.add_error(field, str(row_error))  # type: ignore[attr-defined]
+        form.add_error(field, str(row_error))
 
 
 def _measure_settings(form: MeasureForm) -> dict[str, Any]:
