@@ -130,7 +130,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "exchange.accounts.backends.OneQueryPermissionsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -293,3 +293,7 @@ SUSTAIN_CHECKIN_MONTHS = [
 SUSTAIN_REMINDER_DAYS = int(os.environ.get("SUSTAIN_REMINDER_DAYS", "7"))
 SUSTAIN_ANSWER_DAYS = int(os.environ.get("SUSTAIN_ANSWER_DAYS", "30"))
 SUSTAIN_PAGE_SIZE = 20
+# Sustain: measures
+# Values one measure may hold, and the largest CSV file of values people may upload.
+MEASURE_MAX_VALUES = int(os.environ.get("MEASURE_MAX_VALUES", "1000"))
+MEASURE_CSV_MAX_BYTES = int(os.environ.get("MEASURE_CSV_MAX_BYTES", str(512 * 1024)))

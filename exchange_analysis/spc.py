@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 SCREEN_FACTOR = 3.267
@@ -99,6 +99,36 @@ def part_of_seven(flags: Sequence[int]) -> list[int]:
     return out
 
 
+def trend_directions(values: Sequence[float], part_of_trend: Sequence[int]) -> list[int]:
+    """+1 (increasing) or -1 (decreasing) for each point of a trend, 0 elsewhere.
+
+    As NHSRplotthedots labels "7 Point Trend (Increasing/Decreasing)": a point's direction is
+    the step to its right when the next point is also part of a trend, else the step to its
+    left; a flat step counts as decreasing (its ``ifelse(sdy == 1, "In", "De")``). So the
+    peak between a rising and a falling trend is decreasing.
+    """
+    n = len(values)
+    out = [0] * n
+    for k in range(n):
+        if not part_of_trend[k]:
+            continue
+        if k + 1 < n and part_of_trend[k + 1]:
+            step = _sign(values[k + 1] - values[k])
+        else:
+            step = _sign(values[k] - values[k - 1]) if k > 0 else 0
+        out[k] = 1 if step == 1 else -1
+    return out
+
+
+def rebase_indices(dates: Sequence[Hashable], rebase_dates: Iterable[Hashable]) -> list[int]:
+    """Positions of the rows whose date is a rebase date (NHSRplotthedots' ``rebase`` column).
+
+    A rebase date that matches no row has no effect, and one on the first row changes nothing.
+    """
+    wanted = set(rebase_dates)
+    return [i for i, d in enumerate(dates) if d in wanted]
+
+
 def two_in_three(close: Sequence[bool], relative: Sequence[int]) -> list[int]:
     """Points of any 3-point window with 2+ close to a limit, all on one side of the mean."""
     out = [0] * len(close)
@@ -158,12 +188,12 @@ def xmr(
         relative = [_sign(v - mean) for v in y]
         outside = [v > upl or v < lpl for v in y]
         close = [not o and (v > nupl or v < nlpl) for v, o in zip(y, outside, strict=True)]
-        trend = part_of_seven(seven_point_trend(y))
+        trend = trend_directions(y, part_of_seven(seven_point_trend(y)))
         twos = part_of_two_in_three(close, relative)
         run = part_of_seven(seven_point_one_side_mean(relative))
         for k, v in enumerate(y):
             if outside[k]:
-                rule, sign = "outside_limits", _sign(v - mean)
+                rule, sign = "outside_limits", relative[k]
             elif trend[k]:
                 rule, sign = "trend", trend[k]
             elif twos[k]:
@@ -188,13 +218,13 @@ def xmr(
     return SpcChart(
         points,
         improvement,
-        _variation(points[-1].point_type, improvement),
-        _assurance(target, last_limits, improvement),
+        variation_icon(points[-1].point_type, improvement),
+        assurance_type(target, last_limits, improvement),
         warnings,
     )
 
 
-def _variation(point_type: str, improvement: str) -> str:
+def variation_icon(point_type: str, improvement: str) -> str:
     if point_type == "common_cause":
         return "common_cause"
     if point_type.startswith("special_cause_neutral"):
@@ -204,7 +234,9 @@ def _variation(point_type: str, improvement: str) -> str:
     return "improvement_high" if improvement == "increase" else "improvement_low"
 
 
-def _assurance(target: float | None, limits: tuple[float, float], improvement: str) -> str | None:
+def assurance_type(
+    target: float | None, limits: tuple[float, float], improvement: str
+) -> str | None:
     if target is None or improvement == "neutral":
         return None
     lpl, upl = limits

@@ -25,7 +25,13 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
-from tests.sustain.factories import AdoptionFactory, ContactFactory, answered
+from tests.sustain.factories import (
+    SHIFTED,
+    AdoptionFactory,
+    ContactFactory,
+    answered,
+    measure_with_values,
+)
 
 SECRET_ADDRESSES = [
     "alice.secret-7f3a@hidden-domain.example",
@@ -93,7 +99,13 @@ def world(db):
     ContactFactory(example=published[0], name="Colleague", email=SECRET_ADDRESSES[1])
     answered(published[0], months=3, status="adapted", helped="A weekly rota")
     AdoptionFactory(example=published[0], user=bob, organisation="Riverside Trust")
+    # Measures: one by each named author's example (their pages and the API show the charts).
+    measures = [
+        measure_with_values(SHIFTED, example=published[0], name="Appointments kept"),
+        measure_with_values(SHIFTED[:5], example=published[2], name="Shields made"),
+    ]
     return {
+        "measures": measures,
         "campaign": campaign,
         "tag": tag,
         "published": published,
@@ -135,6 +147,7 @@ def api_urls(world) -> list[str]:
         "example_id": [e.pk for e in world["published"]],
         "event_slug": [world["session"].event.slug],
         "session_id": [world["session"].pk],
+        "measure_id": [m.pk for m in world["measures"]],
     }
     urls = []
     schema = api.get_openapi_schema()

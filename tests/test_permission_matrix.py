@@ -172,6 +172,19 @@ MATRIX = [
     Row("sustain:contacts", "published", (LOGIN, 404, 200, 404, 404, 404, 404)),
     Row("sustain:contact_remove", "contact", (LOGIN, 405, 405, 405, 405, 405, 405)),
     Row("sustain:at_risk", "", (LOGIN, 403, 403, 200, 200, 403, 200)),
+    # Measures: the example's author manages them, and moderators (administrators too) of
+    # examples they may see; everyone else gets 404 ("measure" is on "published").
+    Row("sustain:measure_create", "published", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_create", "submitted", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_create", "draft", (LOGIN, 404, 200, 404, 404, 404, 404)),
+    Row("sustain:measure_manage", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_manage", "draft_measure", (LOGIN, 404, 200, 404, 404, 404, 404)),
+    Row("sustain:measure_edit", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_delete", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_values_add", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_upload", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    Row("sustain:measure_upload_confirm", "measure", (LOGIN, 405, 405, 405, 405, 405, 405)),
+    Row("sustain:measure_value_delete", "measure_value", (LOGIN, 404, 200, 200, 404, 404, 200)),
     # Your own account.
     Row("accounts:profile", "", (LOGIN, 200, 200, 200, 200, 200, 200)),
     Row("account_login", "", (200, HOME, HOME, HOME, HOME, HOME, HOME)),
@@ -257,6 +270,7 @@ def build_world() -> tuple[dict, dict]:
         )
     organiser = OrganiserFactory()
     objects.update(_events_world(author))
+    objects.update(_measures_world(objects["published"], objects["draft"]))
     objects["event"].organisers.add(organiser)
     objects["comment"] = CommentFactory(
         author=author, discussion=DiscussionFactory(example=objects["published"])
@@ -356,6 +370,18 @@ def _sustain_world(published: Example) -> dict:
     }
 
 
+def _measures_world(published: Example, draft: Example) -> dict:
+    """A measure with values on the published example, and one on the draft."""
+    from tests.sustain.factories import SHIFTED, MeasureFactory, measure_with_values
+
+    measure = measure_with_values(SHIFTED, example=published, name="Appointments kept")
+    return {
+        "measure": measure,
+        "measure_value": measure.values.order_by("date").first(),
+        "draft_measure": MeasureFactory(example=draft, name="Draft measure"),
+    }
+
+
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
     if not target:
@@ -375,6 +401,9 @@ def url_for(row: Row, objects: dict) -> str:
         kwargs = {"pk": objects[target].check_in.example_id, "token": token}
     elif target == "contact":
         kwargs = {"pk": objects["contact"].example_id, "contact_pk": objects["contact"].pk}
+    elif target == "measure_value":
+        value = objects[target]
+        kwargs = {"pk": value.measure_id, "value_pk": value.pk}
     elif target.endswith("_attachment"):
         attachment = objects[target]
         kwargs = {"pk": attachment.example_id, "attachment_pk": attachment.pk}

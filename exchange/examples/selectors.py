@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from exchange.core.permissions import Perm
 from exchange.examples.models import Attachment, Campaign, Example, ExampleStatus, Tag
 from exchange.examples.search import example_search_filter, search_words, uses_postgres_search
+from exchange.sustain.models import Measure
 
 # The columns example cards (gallery, home page, campaign page, API lists) read.
 CARD_FIELDS = (
@@ -93,12 +94,29 @@ def _tags_prefetch() -> Prefetch[Any]:
     return Prefetch("tags", queryset=Tag.objects.only("id", "name", "slug").order_by("name"))
 
 
+def _primary_measure_variation() -> Subquery:
+    """The latest variation of the example's first measure with values (sustain app).
+
+    Read from the summary the sustain services store on the measure, so a list of examples
+    costs no extra query and never runs the SPC engine.
+    """
+    return Subquery(
+        Measure.objects.filter(example=OuterRef("pk"), value_count__gt=0)
+        .order_by("pk")
+        .values("latest_variation")[:1]
+    )
+
+
 def example_published_queryset() -> QuerySet[Example]:
-    """Published examples with what a card needs, in one query (plus one for all their tags)."""
+    """Published examples with what a card needs, in one query (plus one for all their tags).
+
+    `primary_variation` is the stored latest variation of the example's first measure.
+    """
     return (
         Example.objects.filter(status=ExampleStatus.PUBLISHED)
         .select_related("author", "campaign", "sustain_summary")
         .only(*CARD_FIELDS)
+        .annotate(primary_variation=_primary_measure_variation())
         .prefetch_related(_tags_prefetch())
     )
 
@@ -155,9 +173,11 @@ def example_detail_get(*, pk: int, viewer: Any) -> Example | None:
     and this page is the one most often rendered afresh.
     """
     example = (
-        Example.objects.select_related("author", "campaign")
+        # The sustain summary says whether there are adopters to read (usually none).
+        Example.objects.select_related("author", "campaign", "sustain_summary")
         .defer("search_vector")
         .annotate(has_attachments=Exists(Attachment.objects.filter(example=OuterRef("pk"))))
+        .annotate(has_measures=Exists(Measure.objects.filter(example=OuterRef("pk"))))
         .filter(pk=pk)
         .first()
     )

@@ -7,13 +7,17 @@ Each read is one query (two with a count), whatever the number of check-ins or a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import ngettext
 
-from exchange.examples.models import ExampleStatus
+from exchange.core.permissions import Perm
+from exchange.examples.models import Example, ExampleStatus
+from exchange.examples.selectors import example_visible_to
 from exchange.sustain.models import (
     Adoption,
     CheckIn,
@@ -21,7 +25,10 @@ from exchange.sustain.models import (
     CheckInState,
     CheckInStatus,
     ExampleSustainSummary,
+    Measure,
+    MeasureValue,
 )
+from exchange_analysis.spc import SpcChart, SpcPoint, rebase_indices, xmr
 
 # How many adopters the example page lists before linking to the full list.
 ADOPTERS_ON_EXAMPLE_PAGE = 5
@@ -128,15 +135,23 @@ def example_timeline(*, example_id: int) -> list[TimelineEntry]:
     return _timeline_entries(_example_check_ins(example_id))
 
 
-def example_sustain_section(*, example_id: int) -> SustainSection:
-    """Timeline, next check-in and the first adopters of one example: two queries."""
+def example_sustain_section(
+    *, example_id: int, adoption_count: int | None = None
+) -> SustainSection:
+    """Timeline, next check-in and the first adopters of one example: one or two queries.
+
+    `adoption_count`, when the caller knows it from the example's summary, saves reading
+    adopters of an example nobody adopted (most of them).
+    """
     check_ins = _example_check_ins(example_id)
     upcoming = [c for c in check_ins if c.state in {CheckInState.SCHEDULED, CheckInState.SENT}]
-    adopters = list(
-        adoption_list(example_id=example_id)[: ADOPTERS_ON_EXAMPLE_PAGE + 1].only(
-            "id", "organisation", "adopted_on", "how_adapted", "latest_status", "example_id"
+    adopters = []
+    if adoption_count != 0:
+        adopters = list(
+            adoption_list(example_id=example_id)[: ADOPTERS_ON_EXAMPLE_PAGE + 1].only(
+                "id", "organisation", "adopted_on", "how_adapted", "latest_status", "example_id"
+            )
         )
-    )
     count = len(adopters)
     if count > ADOPTERS_ON_EXAMPLE_PAGE:
         count = adoption_list(example_id=example_id).count()
@@ -221,3 +236,115 @@ def at_risk_latest_answers(*, example_ids: list[int]) -> dict[int, CheckInAnswer
     for answer in answers:
         latest.setdefault(answer.check_in.example_id, answer)
     return latest
+
+
+def measure_manageable_by(*, user: Any, example: Example) -> bool:
+    """The example's author, and moderators (administrators too) of examples they may see."""
+    if user is None or not user.is_authenticated:
+        return False
+    if not example_visible_to(example=example, viewer=user):
+        return False
+    return bool(example.author_id == user.pk or user.has_perm(Perm.MODERATE_EXAMPLES))
+
+
+def measure_get_for_manager(*, pk: int, user: Any) -> Measure | None:
+    """The measure with its example, if `user` may change it; else None (the view says 404)."""
+    measure = Measure.objects.select_related("example").filter(pk=pk).first()
+    if measure is None or not measure_manageable_by(user=user, example=measure.example):
+        return None
+    return measure
+
+
+def measure_values(*, measure: Measure) -> QuerySet[MeasureValue]:
+    return MeasureValue.objects.filter(measure=measure).order_by("date")
+
+
+def measure_value_dates(*, measure: Measure) -> set[dt.date]:
+    return set(MeasureValue.objects.filter(measure=measure).values_list("date", flat=True))
+
+
+def example_measure_list(*, example: Example) -> list[Measure]:
+    """The example's measures, each with its values in date order (two queries)."""
+    return list(
+        Measure.objects.filter(example=example)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch("values", queryset=MeasureValue.objects.order_by("date"), to_attr="value_list")
+        )
+    )
+
+
+def example_is_published(*, pk: int) -> bool:
+    return Example.objects.filter(pk=pk, status=ExampleStatus.PUBLISHED).exists()
+
+
+def example_published_measure_queryset(*, example_id: int) -> QuerySet[Measure]:
+    """Measures of a published example, values prefetched (`value_list`), for the API."""
+    return (
+        Measure.objects.filter(example_id=example_id, example__status=ExampleStatus.PUBLISHED)
+        .order_by("pk")
+        .prefetch_related(
+            Prefetch("values", queryset=MeasureValue.objects.order_by("date"), to_attr="value_list")
+        )
+    )
+
+
+def measure_published_get(*, pk: int) -> Measure | None:
+    return (
+        Measure.objects.filter(pk=pk, example__status=ExampleStatus.PUBLISHED)
+        .prefetch_related(
+            Prefetch("values", queryset=MeasureValue.objects.order_by("date"), to_attr="value_list")
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MeasurePoint:
+    date: dt.date
+    value: Decimal
+    spc: SpcPoint
+
+
+@dataclass(frozen=True)
+class MeasureChart:
+    """A measure's XmR chart: the engine's result with each point's date and stored value."""
+
+    measure: Measure
+    points: list[MeasurePoint]
+    chart: SpcChart
+
+    @property
+    def latest(self) -> SpcPoint | None:
+        return self.chart.points[-1] if self.chart.points else None
+
+    @property
+    def special_count(self) -> int:
+        return sum(p.spc.point_type != "common_cause" for p in self.points)
+
+    @property
+    def has_short_period(self) -> bool:
+        """A period (rebase group) under 13 points: its limits are provisional."""
+        return bool(self.points) and bool(self.chart.warnings)
+
+
+def measure_chart(*, measure: Measure, values: list[MeasureValue] | None = None) -> MeasureChart:
+    """Run the SPC engine over the measure's values (given in date order, or read here)."""
+    if values is None:
+        values = getattr(measure, "value_list", None)
+    if values is None:
+        values = list(measure_values(measure=measure))
+    dates = [v.date for v in values]
+    rebase = [dt.date.fromisoformat(d) for d in measure.rebase_dates]
+    chart = xmr(
+        [float(v.value) for v in values],
+        improvement=measure.improvement,
+        target=float(measure.target) if measure.target is not None else None,
+        rebase_at=rebase_indices(dates, rebase),
+        fix_after_n_points=measure.baseline_points,
+    )
+    points = [
+        MeasurePoint(date=v.date, value=v.value, spc=p)
+        for v, p in zip(values, chart.points, strict=True)
+    ]
+    return MeasureChart(measure=measure, points=points, chart=chart)

@@ -14,6 +14,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.sustain.factories import SHIFTED, measure_with_values
 
 
 @dataclass
@@ -59,6 +60,7 @@ def seed_api_data() -> ApiData:
     )
     draft = ExampleFactory(campaign=campaign, title="Draft about hotels")
     submitted = SubmittedExampleFactory(campaign=campaign, title="Submitted about hotels")
+    measure_with_values(SHIFTED, example=published, name="Appointments kept")
     example_search_index_update(example_ids=Example.objects.values_list("pk", flat=True))
     assert Example.objects.filter(status=ExampleStatus.PUBLISHED).count() == 3
     return ApiData(campaign, other_campaign, published, anonymous, other, draft, submitted)

@@ -383,8 +383,7 @@ def test_discussion_queries_are_bounded(client, published_example, django_assert
     reactor = UserFactory()
     services.reaction_toggle(actor=reactor, target=published_example, kind="helpful")
     client.get(detail(published_example))  # warm ContentType cache; then bypass the page cache
-    # + 2 for the example page's sustain section (check-ins, adopters).
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         response = client.get(detail(published_example) + "?comments=newest")
     assert response.status_code == 200
     client.force_login(reactor)

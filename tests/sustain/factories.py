@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import factory
 from django.core import mail
 from factory.django import DjangoModelFactory
 
-from exchange.sustain.models import Adoption, ExampleContact
+from exchange.sustain.models import Adoption, ExampleContact, Measure, MeasureValue
 from tests.factories import PublishedExampleFactory, UserFactory
 
 LINK = re.compile(r"/examples/(?P<pk>\d+)/check-in/(?P<token>[A-Za-z0-9_\-]+)/")
@@ -75,3 +76,42 @@ def answered(example, *, months: int, status: str, token: str | None = None, **a
     token = token or f"token-{example.pk}-{months}"
     sent_check_in(example, months=months, token=token)
     return checkin_answer(example_id=example.pk, token=token, status=status, **answer_fields)
+
+
+# Twenty weekly values with a shift up after the tenth: a run of 7+ above the mean.
+SHIFTED = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 15, 16, 15, 14, 16, 15, 17, 15, 16, 15]
+STEADY = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11]
+START = dt.date(2025, 1, 6)
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    example = factory.SubFactory(PublishedExampleFactory)
+    name = factory.Sequence(lambda n: f"Appointments kept {n}")
+    unit = "%"
+    improvement = "increase"
+
+
+def weekly(values: list[float], start: dt.date = START) -> list[tuple[dt.date, Decimal]]:
+    return [(start + dt.timedelta(weeks=i), Decimal(str(v))) for i, v in enumerate(values)]
+
+
+def measure_with_values(values: list[float], **kwargs: object) -> Measure:
+    """A measure holding `values` weekly from START, its stored summary up to date."""
+    from exchange.sustain.services import measure_values_add
+
+    measure = MeasureFactory(**kwargs)
+    if values:
+        measure_values_add(measure=measure, values=weekly(values), actor=None)
+    measure.refresh_from_db()
+    return measure
+
+
+def csv_bytes(rows: list[tuple[object, object]], header: str = "date,value") -> bytes:
+    lines = [header, *(f"{d},{v}" for d, v in rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+__all__ = ["MeasureFactory", "MeasureValue", "csv_bytes", "measure_with_values", "weekly"]

@@ -41,6 +41,7 @@ from exchange.examples.demo_data import (
 from exchange.examples.models import Campaign, Example, ExampleStatus, Tag
 from exchange.examples.search import example_search_index_update
 from exchange.sustain.demo_data import sustain_demo_load
+from exchange.sustain.demo_measures import demo_measures_load
 
 AUDIT_ACTION = "demo.load"
 
@@ -253,6 +254,7 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoLoadResult:
         ]
         example_search_index_update(example_ids=created_ids)
         sustain_demo_load(now=now)
+        demo_measures_load(now=now)
 
         if result.created_anything:
             _site_name_set()
