@@ -8,6 +8,9 @@ typed is never stored, only the redacted one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -73,7 +76,13 @@ def reflection_fingerprint(*, text: str, day: dt.date, group: str, prompt_text: 
     key = "\x1f".join(
         (normalised, day.isoformat(), group.casefold().strip(), prompt_text.casefold().strip())
     )
-    return salted_hmac(FINGERPRINT_SALT, key, algorithm="sha256").hexdigest()
+    return hmac.new(_fingerprint_key(settings.SECRET_KEY), key.encode(), hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _fingerprint_key(secret: str) -> bytes:
+    # Derived once per secret rather than on every row: imports hash tens of thousands.
+    return salted_hmac(FINGERPRINT_SALT, "key", secret=secret, algorithm="sha256").digest()
 
 
 # Series ------------------------------------------------------------------------------------
