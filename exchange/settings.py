@@ -284,7 +284,9 @@ EVENTS_PAGE_SIZE = 20
 # Reflections one device (a signed cookie) may post a minute in live capture.
 WORKSHOPS_REFLECTIONS_PER_MINUTE = int(os.environ.get("WORKSHOPS_REFLECTIONS_PER_MINUTE", "5"))
 # Largest survey file (CSV or XLSX) a facilitator may import, and most rows in one.
-WORKSHOPS_IMPORT_MAX_BYTES = int(os.environ.get("WORKSHOPS_IMPORT_MAX_BYTES", str(25 * 1024 * 1024)))
+WORKSHOPS_IMPORT_MAX_BYTES = int(
+    os.environ.get("WORKSHOPS_IMPORT_MAX_BYTES", str(25 * 1024 * 1024))
+)
 WORKSHOPS_IMPORT_MAX_ROWS = int(os.environ.get("WORKSHOPS_IMPORT_MAX_ROWS", "100000"))
 # Longest imported answer, in characters (live reflections are limited to 1,000).
 WORKSHOPS_IMPORT_TEXT_MAX_LENGTH = int(os.environ.get("WORKSHOPS_IMPORT_TEXT_MAX_LENGTH", "5000"))

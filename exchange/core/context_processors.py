@@ -23,6 +23,7 @@ _URL_NAMES = (
     "examples:moderation_queue",
     "events:list",
     "events:mine",
+    "workshops:series_list",
     "accounts:profile",
     "account_logout",
     "account_login",
@@ -59,6 +60,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         items.append(_nav_item(request, _("My bookings"), urls["events:mine"]))
         if user.has_perm(Perm.MODERATE_EXAMPLES):
             items.append(_nav_item(request, _("Moderation"), urls["examples:moderation_queue"]))
+        if user.has_perm(Perm.MANAGE_WORKSHOPS):
+            items.append(_nav_item(request, _("Workshops"), urls["workshops:series_list"]))
         items.append(_nav_item(request, _("Your profile"), urls["accounts:profile"]))
         items.append(_nav_item(request, _("Sign out"), urls["account_logout"]))
     else:

@@ -55,6 +55,20 @@ class ReflectionRateLimitError(WorkshopError):
     pass
 
 
+# Paths under /workshops/ that are not series.
+RESERVED_SLUGS = frozenset({"new", "imports", "reflections"})
+
+
+def _check_slug(slug: str, *, series: WorkshopSeries | None = None) -> None:
+    if slug in RESERVED_SLUGS:
+        raise WorkshopError(_("Choose another web address: this one is reserved"), field="slug")
+    taken = WorkshopSeries.objects.filter(slug=slug)
+    if series is not None:
+        taken = taken.exclude(pk=series.pk)
+    if taken.exists():
+        raise WorkshopError(_("A series with this web address already exists"), field="slug")
+
+
 def _check_manager(actor: Any, series: WorkshopSeries) -> None:
     if not series_is_managed_by(series=series, user=actor):
         raise PermissionDenied
@@ -93,8 +107,7 @@ def series_create(*, actor: Any, title: str, slug: str, description: str = "") -
     """Create a series; the facilitator who creates it is listed on it."""
     if not actor.has_perm(Perm.MANAGE_WORKSHOPS):
         raise PermissionDenied
-    if WorkshopSeries.objects.filter(slug=slug).exists():
-        raise WorkshopError(_("A series with this web address already exists"), field="slug")
+    _check_slug(slug)
     series = WorkshopSeries.objects.create(title=title, slug=slug, description=description)
     series.facilitators.add(actor)
     audit_log(actor=actor, action="workshop_series.create", target=series)
@@ -106,8 +119,7 @@ def series_update(
     *, actor: Any, series: WorkshopSeries, title: str, slug: str, description: str
 ) -> WorkshopSeries:
     _check_manager(actor, series)
-    if WorkshopSeries.objects.filter(slug=slug).exclude(pk=series.pk).exists():
-        raise WorkshopError(_("A series with this web address already exists"), field="slug")
+    _check_slug(slug, series=series)
     series.title, series.slug, series.description = title, slug, description
     series.save(update_fields=["title", "slug", "description"])
     audit_log(actor=actor, action="workshop_series.update", target=series)
@@ -117,7 +129,7 @@ def series_update(
 # Workshops and prompts --------------------------------------------------------------------
 
 
-def _unique_join_code() -> str:
+def join_code_unique() -> str:
     for _attempt in range(20):
         code = new_join_code()
         if not Workshop.objects.filter(join_code=code).exists():
@@ -140,7 +152,7 @@ def workshop_create(
         title=title,
         starts_at=starts_at,
         session=session,
-        join_code=_unique_join_code(),
+        join_code=join_code_unique(),
     )
     audit_log(actor=actor, action="workshop.create", target=workshop, series=series.pk)
     return workshop
