@@ -320,13 +320,29 @@ def _theme_for(month: int, rng: random.Random) -> str:
     return rng.choices(names, weights=weights)[0]
 
 
-def reflection_texts(month: int, count: int, rng: random.Random) -> list[str]:
-    """`count` distinct reflections for month 0-3 (May-August)."""
+# Who is speaking, sometimes: "As a district nurse, the daily call ..."
+VOICES = (
+    "As a district nurse, ",
+    "From the council side, ",
+    "Speaking as a care home manager, ",
+    "For our GP practice, ",
+    "In the voluntary sector, ",
+    "As a ward sister, ",
+    "For the therapy team, ",
+    "Honestly, ",
+    "For me, ",
+)
+
+
+def reflection_texts(month: int, count: int, rng: random.Random, seen: set[str]) -> list[str]:
+    """`count` reflections for month 0-3 (May-August), none already in `seen`."""
     texts: list[str] = []
-    seen: set[str] = set()
     while len(texts) < count:
         openings, middles, endings = FRAGMENTS[_theme_for(month, rng)]
-        text = f"{rng.choice(openings)} {rng.choice(middles)} {rng.choice(endings)}"
+        opening = rng.choice(openings)
+        if rng.random() < 0.35:
+            opening = rng.choice(VOICES) + opening[0].lower() + opening[1:]
+        text = f"{opening} {rng.choice(middles)} {rng.choice(endings)}"
         if text not in seen:
             seen.add(text)
             texts.append(text)
@@ -355,6 +371,7 @@ def workshops_demo_load() -> bool:
     if facilitator is not None:
         series.facilitators.add(facilitator)
     rng = random.Random(SEED)
+    seen: set[str] = set()
     reflections: list[Reflection] = []
     for month, item in enumerate(WORKSHOPS):
         starts_at = dt.datetime.combine(item.day, dt.time(10), tzinfo=LONDON)
@@ -374,14 +391,14 @@ def workshops_demo_load() -> bool:
                 row_count=item.count,
                 created_at=starts_at + dt.timedelta(days=3),
             )
-        texts = reflection_texts(month, item.count, rng)
+        texts = reflection_texts(month, item.count, rng, seen)
         for index, typed in enumerate(texts):
             prompt = prompts[index % 2]
             if batch is None:  # said in the room, over the workshop's two hours
                 when = starts_at + dt.timedelta(minutes=rng.randint(5, 115))
                 group = ""
-            else:  # answered online in the fortnight after the workshop
-                when = starts_at + dt.timedelta(days=rng.randint(0, 13), hours=rng.randint(0, 9))
+            else:  # answered online in the ten days after the workshop
+                when = starts_at + dt.timedelta(days=rng.randint(0, 9), hours=rng.randint(0, 9))
                 group = rng.choice(GROUPS)
             text, count = reflection_redact(typed)
             reflections.append(

@@ -171,6 +171,9 @@ def decode_text(content: bytes) -> str:
 
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     text = decode_text(content)
+    # The csv module refuses cells over 128 KB; the file size limit is the real bound, and an
+    # over-long answer is then reported with its row like any other.
+    csv.field_size_limit(max(csv.field_size_limit(), settings.WORKSHOPS_IMPORT_MAX_BYTES))
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
@@ -290,7 +293,7 @@ def parse_date(value: Any, zone: dt.tzinfo | None = None) -> dt.datetime | None:
             break
         if parsed is None:
             return None
-    date_only = len(text) <= 10 and ":" not in text
+    date_only = ":" not in text and "T" not in text
     if date_only:
         parsed = parsed.replace(hour=12)
     return _aware(parsed, zone)
@@ -523,6 +526,8 @@ def import_queue(*, actor: Any, upload: ImportUpload) -> ImportUpload:
     from exchange.workshops.tasks import reflection_import_task
 
     _check_manager(actor, upload.workshop)
+    if upload.state not in (ImportState.UPLOADED, ImportState.FAILED):
+        raise ImportFileError(_("This file is already being imported"))
     check = import_check(upload=upload)
     if not check.ok:
         raise ImportFileError(_("Correct the errors in the file, then upload it again"))
