@@ -110,9 +110,10 @@ def test_create_open_join_post_wall_hide_and_import(live_server, browser, axe):
 
     # Import a survey export: columns, preview, import.
     page.goto(manage_url)
-    assert "1 reflection had personal data removed" in page.get_by_test_id(
-        "redaction-summary"
-    ).inner_text()
+    assert (
+        "1 reflection had personal data removed"
+        in page.get_by_test_id("redaction-summary").inner_text()
+    )
     page.get_by_role("link", name="Import reflections from a survey file").click()
     axe.check(page)
     page.get_by_label("Survey file").set_input_files(
