@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gallery import PG_SERVER, ROOT, admin_sql, log, manage, postgres_ensure  # house helpers
+from gallery import ROOT, admin_sql, bench_environment, log, manage, postgres_ensure  # helpers
 
 SEED = 2026
 FRAMES = (
@@ -163,20 +163,12 @@ def main() -> None:
 
     var_dir = ROOT / "var" / "bench_import"
     var_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
-        "DEBUG": "0",
-        "EXCHANGE_VAR_DIR": str(var_dir),
-        "MEDIA_ROOT": str(var_dir / "media"),
-        "SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_SETTINGS_MODULE": "exchange.settings",
-        "LOG_LEVEL": "ERROR",
-        "TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-    }
-    os.environ.update({key: env[key] for key in env if key not in ("PATH",)})
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
+    env = bench_environment(
+        database=args.database,
+        var_dir=var_dir,
+        MEDIA_ROOT=str(var_dir / "media"),
+        TASK_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+    )
 
     postgres_ensure()
     log(f"Creating database {args.database}...")

@@ -14,7 +14,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,7 +23,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from exchange.core.permissions import Perm
-from exchange.core.services import audit_log
+from exchange.core.services import audit_log, per_minute_count
 from exchange.examples.validators import attachment_check
 from exchange.workshops.models import (
     REFLECTION_MAX_LENGTH,
@@ -206,15 +205,7 @@ def prompt_open_set(*, actor: Any, prompt: Prompt, is_open: bool) -> Prompt:
 def _device_rate_limit_hit(device_id: str) -> None:
     """Count one reflection against the device's per-minute allowance; refuse beyond it."""
     limit = settings.WORKSHOPS_REFLECTIONS_PER_MINUTE
-    window = int(timezone.now().timestamp() // 60)
-    key = f"workshops:rate:{device_id}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add() and incr()
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
+    if per_minute_count(key=f"workshops:device:{device_id}") > limit:
         raise ReflectionRateLimitError(
             _(
                 "You have posted %(limit)s reflections in the last minute. Wait a minute, then "
