@@ -504,3 +504,44 @@ def test_navigation_links_facilitators_to_workshops(client, facilitator_client):
     assert f'href="{workshops}"'.encode() in facilitator_client.get("/").content
     client.force_login(UserFactory())
     assert f'href="{workshops}"'.encode() not in client.get("/").content
+
+
+def test_a_signed_in_participant_never_sees_hidden_items(client, prompt):
+    ReflectionFactory(prompt=prompt, text="Visible words")
+    ReflectionFactory(prompt=prompt, text="Hidden words", is_hidden=True)
+    client.force_login(UserFactory())
+    code = prompt.workshop.join_code
+    for name in ("wall", "wall_fragment", "join_workshop"):
+        response = client.get(reverse(f"workshops:{name}", kwargs={"code": code}))
+        assert response.status_code == 200
+        assert b"Hidden words" not in response.content
+        assert b'name="hidden"' not in response.content
+
+
+def test_import_status_pages_while_queued_and_after_a_failure(facilitator_client, workshop):
+    from exchange.workshops import imports
+
+    upload = imports.import_upload_create(
+        actor=workshop.series.facilitators.get(),
+        workshop=workshop,
+        upload=SimpleUploadedFile("s.csv", b"Answer\nFine\n"),
+    )
+    url = reverse("workshops:import_status", kwargs={"token": upload.token})
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        state=ImportState.RUNNING, rows_total=10, rows_done=4
+    )
+    running = facilitator_client.get(url).content.decode()
+    assert "4 of 10 rows checked" in running
+    assert "js/live.js" in running
+
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        state=ImportState.FAILED, error="The import stopped unexpectedly. Try again."
+    )
+    failed = facilitator_client.get(url).content.decode()
+    assert "The import did not finish" in failed
+    assert "Nothing was imported" in failed
+    assert "js/live.js" not in failed
+    columns = facilitator_client.get(
+        reverse("workshops:import_columns", kwargs={"token": upload.token})
+    )
+    assert "The last attempt failed" in columns.content.decode()
