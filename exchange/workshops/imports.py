@@ -45,6 +45,8 @@ from exchange.workshops.services import WorkshopError, reflection_fingerprint, r
 
 CSV, XLSX = "csv", "xlsx"
 BULK_BATCH_SIZE = 2000
+# Tests switch this off to show the race it prevents (tests/workshops/test_concurrency.py).
+LOCKING = True
 PROGRESS_EVERY = 2000
 MAX_ERRORS_SHOWN = 50
 PREVIEW_ROWS = 10
@@ -573,7 +575,8 @@ def import_run(
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
     with transaction.atomic():
-        Workshop.objects.select_for_update().get(pk=workshop.pk)
+        if LOCKING:
+            Workshop.objects.select_for_update().get(pk=workshop.pk)
         existing = _existing_fingerprints(workshop)
         prompts = _workshop_prompts(workshop)
         last = Prompt.objects.filter(workshop=workshop).aggregate(last=Max("position"))["last"]
