@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exchange.events.forms import DATETIME_HELP, HttpsURLField
@@ -37,9 +39,13 @@ class WorkshopForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.select_related("event").order_by(
-            "-starts_at", "pk"
-        )[:200]
+        # Sessions from a year ago on: a workshop is linked while it is being planned.
+        since = timezone.now() - dt.timedelta(days=365)
+        self.fields["session"].queryset = (
+            Session.objects.filter(starts_at__gte=since)
+            .select_related("event")
+            .order_by("-starts_at", "pk")
+        )
         self.fields["session"].label_from_instance = lambda s: f"{s.event.title}: {s.title}"
 
 

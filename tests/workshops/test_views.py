@@ -101,6 +101,23 @@ def test_facilitator_creates_a_series_workshop_and_question(facilitator_client, 
     assert prompt.is_open
 
 
+def test_workshop_linked_to_an_event_session_links_to_its_booking(
+    client, facilitator_client, series
+):
+    from tests.events.factories import SessionFactory
+
+    session = SessionFactory(title="Reflection workshop")
+    response = facilitator_client.post(
+        reverse("workshops:workshop_create", kwargs={"slug": series.slug}),
+        {"title": "At the conference", "starts_at": "2026-10-01 10:00", "session": session.pk},
+    )
+    assert response.status_code == 302
+    assert series.workshops.get().session == session
+    page = Client().get(reverse("workshops:series_detail", kwargs={"slug": series.slug}))
+    booking = reverse("events:detail", kwargs={"slug": session.event.slug})
+    assert f'href="{booking}#session-{session.pk}"'.encode() in page.content
+
+
 def test_series_form_errors_keep_the_input(facilitator_client, series):
     response = facilitator_client.post(
         reverse("workshops:series_create"),
