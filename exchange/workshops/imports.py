@@ -50,6 +50,8 @@ LOCKING = True
 PROGRESS_EVERY = 2000
 MAX_ERRORS_SHOWN = 50
 PREVIEW_ROWS = 10
+# Uploads never imported are removed this long after they were made (on the next upload).
+ABANDONED_AFTER = dt.timedelta(days=7)
 GROUP_MAX_LENGTH = 100
 PROMPT_MAX_LENGTH = 500
 # UK order first: survey tools used here export 03/05/2026 for 3 May.
@@ -491,8 +493,22 @@ def import_upload_create(*, actor: Any, workshop: Workshop, upload: UploadedFile
     extension = ".xlsx" if file_kind(content) == XLSX else ".csv"
     stored.file.save(f"{stored.token[:16]}{extension}", upload, save=False)
     stored.save()
+    _abandoned_uploads_delete()
     audit_log(actor=actor, action="reflection_import.upload", target=workshop, file=name)
     return stored
+
+
+def _abandoned_uploads_delete() -> None:
+    """Forget files uploaded long ago and never imported: no job needed, uploads are rare."""
+    old = ImportUpload.objects.filter(
+        created_at__lt=timezone.now() - ABANDONED_AFTER,
+        state__in=(ImportState.UPLOADED, ImportState.FAILED),
+    )
+    for abandoned in old:
+        name, storage = abandoned.file.name, abandoned.file.storage
+        abandoned.delete()
+        if name:
+            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
 
 
 def import_upload_get(*, actor: Any, token: str) -> ImportUpload | None:

@@ -347,3 +347,16 @@ def test_parse_date(value, expected):
     else:
         assert parsed is not None
         assert parsed.replace(tzinfo=None) == expected
+
+
+def test_uploads_never_imported_are_forgotten_after_a_week(
+    facilitator, workshop, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to("2026-05-01 10:00Z", tick=False)
+    old = _upload(facilitator, workshop, (HEADER + ROWS).encode())
+    time_machine.move_to("2026-05-09 10:00Z", tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = _upload(facilitator, workshop, (HEADER + ROWS).encode())
+
+    assert list(ImportUpload.objects.all()) == [new]
+    assert not old.file.storage.exists(old.file.name)
