@@ -185,6 +185,11 @@ class ImportMappingForm(forms.Form):
         self.fields["prompt_id"].choices = [("", _("Choose a question"))] + [
             (p.pk, p.text[:120]) for p in prompts
         ]
+        if not prompts:
+            self.fields["prompt_id"].help_text = _(
+                "This workshop has no questions yet: choose the column that holds the question, "
+                "or add a question to the workshop first."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
