@@ -350,13 +350,18 @@ def test_parse_date(value, expected):
 
 
 def test_uploads_never_imported_are_forgotten_after_a_week(
-    facilitator, workshop, django_capture_on_commit_callbacks, time_machine
+    facilitator, workshop, django_capture_on_commit_callbacks
 ):
-    time_machine.move_to("2026-05-01 10:00Z", tick=False)
     old = _upload(facilitator, workshop, (HEADER + ROWS).encode())
-    time_machine.move_to("2026-05-09 10:00Z", tick=False)
+    recent = _upload(facilitator, workshop, (HEADER + ROWS).encode())
+    ImportUpload.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - imports.ABANDONED_AFTER - dt.timedelta(minutes=1)
+    )
+    ImportUpload.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - imports.ABANDONED_AFTER + dt.timedelta(minutes=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         new = _upload(facilitator, workshop, (HEADER + ROWS).encode())
 
-    assert list(ImportUpload.objects.all()) == [new]
+    assert set(ImportUpload.objects.all()) == {recent, new}
     assert not old.file.storage.exists(old.file.name)
