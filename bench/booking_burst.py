@@ -43,6 +43,7 @@ from gallery import (
     PY,
     ROOT,
     admin_sql,
+    bench_environment,
     free_port,
     gunicorn_start,
     gunicorn_stop,
@@ -270,21 +271,12 @@ def main() -> None:
 
     var_dir = ROOT / "var" / "bench-booking"
     var_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{PG_SERVER}/{args.database}",
-        "DEBUG": "0",
-        "EXCHANGE_VAR_DIR": str(var_dir),
-        "SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_SETTINGS_MODULE": "exchange.settings",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
+    env = bench_environment(
+        database=args.database,
+        var_dir=var_dir,
         # Confirmation emails are queued as tasks; no worker runs, nothing is sent.
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-    }
-    os.environ.update({k: v for k, v in env.items() if k != "PATH"})
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    )
 
     postgres_ensure()
     log(f"Creating database {args.database}...")

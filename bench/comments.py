@@ -45,10 +45,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gallery import (  # bench/ is not a package: the house helpers
-    PG_SERVER,
     PY,
     ROOT,
     admin_sql,
+    bench_environment,
     free_port,
     gunicorn_start,
     gunicorn_stop,
@@ -407,25 +407,9 @@ def main() -> None:
     if not 1 <= args.clients <= 64 or not 0 < args.duration <= 120 or args.warmup > 60:
         sys.exit("keep it bounded: 1-64 clients, at most 120 s measured and 60 s warm-up")
 
-    db_url = f"{PG_SERVER}/{args.database}"
     var_dir = ROOT / "var" / "bench_comments"
     var_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEBUG": "0",
-        "EXCHANGE_VAR_DIR": str(var_dir),
-        "SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_SETTINGS_MODULE": "exchange.settings",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
-    for key in ("DATABASE_URL", "DEBUG", "EXCHANGE_VAR_DIR", "SECRET_KEY"):
-        os.environ[key] = env[key]
-    os.environ["DJANGO_SETTINGS_MODULE"] = "exchange.settings"
-    os.environ["LOG_LEVEL"] = "ERROR"
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
+    env = bench_environment(database=args.database, var_dir=var_dir)
 
     postgres_ensure()
     log(f"Creating database {args.database}...")

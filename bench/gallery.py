@@ -154,6 +154,26 @@ def published_count(url: str) -> int:
     return int(row[0]) if row else 0
 
 
+def bench_environment(*, database: str, var_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark's subprocesses (and of this process, for in-process
+    profiling): its own PostgreSQL database and var directory, production-like settings."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG_SERVER}/{database}",
+        "DEBUG": "0",
+        "EXCHANGE_VAR_DIR": str(var_dir),
+        "SECRET_KEY": "bench-only-not-secret",
+        "DJANGO_SETTINGS_MODULE": "exchange.settings",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    os.environ.update({key: value for key, value in env.items() if key != "PATH"})
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    return env
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -546,31 +566,7 @@ def main() -> None:
     db_url = f"{PG_SERVER}/{args.database}"
     var_dir = ROOT / "var" / "bench"
     var_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEBUG": "0",
-        "EXCHANGE_VAR_DIR": str(var_dir),
-        "SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_SETTINGS_MODULE": "exchange.settings",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
-    os.environ.update(
-        {
-            k: env[k]
-            for k in (
-                "DATABASE_URL",
-                "DEBUG",
-                "EXCHANGE_VAR_DIR",
-                "SECRET_KEY",
-                "DJANGO_SETTINGS_MODULE",
-                "LOG_LEVEL",
-            )
-        }
-    )
-    sys.path.insert(0, str(ROOT))
-    os.chdir(ROOT)
+    env = bench_environment(database=args.database, var_dir=var_dir)
 
     postgres_ensure()
     reuse = (

@@ -297,3 +297,16 @@ SUSTAIN_PAGE_SIZE = 20
 # Values one measure may hold, and the largest CSV file of values people may upload.
 MEASURE_MAX_VALUES = int(os.environ.get("MEASURE_MAX_VALUES", "1000"))
 MEASURE_CSV_MAX_BYTES = int(os.environ.get("MEASURE_CSV_MAX_BYTES", str(512 * 1024)))
+# Workshops
+# Reflections one device (a signed cookie) may post a minute in live capture.
+WORKSHOPS_REFLECTIONS_PER_MINUTE = int(os.environ.get("WORKSHOPS_REFLECTIONS_PER_MINUTE", "5"))
+# Largest survey file (CSV or XLSX) a facilitator may import, and most rows in one.
+WORKSHOPS_IMPORT_MAX_BYTES = int(
+    os.environ.get("WORKSHOPS_IMPORT_MAX_BYTES", str(25 * 1024 * 1024))
+)
+WORKSHOPS_IMPORT_MAX_ROWS = int(os.environ.get("WORKSHOPS_IMPORT_MAX_ROWS", "100000"))
+# Longest imported answer, in characters (live reflections are limited to 1,000).
+WORKSHOPS_IMPORT_TEXT_MAX_LENGTH = int(os.environ.get("WORKSHOPS_IMPORT_TEXT_MAX_LENGTH", "5000"))
+# Reflections the live wall shows.
+WORKSHOPS_WALL_SIZE = 50
+WORKSHOPS_PAGE_SIZE = 20

@@ -22,7 +22,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +45,7 @@ from exchange.conversation.models import (
 )
 from exchange.core.caching import page_scope, page_scope_changed
 from exchange.core.permissions import Perm
-from exchange.core.services import audit_log, email_send
+from exchange.core.services import audit_log, email_send, per_minute_count
 from exchange.examples.models import Example, ExampleStatus
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
@@ -155,15 +154,7 @@ def has_accepted_policy(user: Any) -> bool:
 def _rate_limit_hit(actor: Any) -> None:
     """Count one comment against the author's per-minute allowance; refuse beyond it."""
     limit = settings.CONVERSATION_COMMENTS_PER_MINUTE
-    window = int(timezone.now().timestamp() // 60)
-    key = f"conversation:rate:{actor.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the entry expired between add() and incr()
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
+    if per_minute_count(key=f"conversation:{actor.pk}") > limit:
         raise ConversationRateLimitError(
             _(
                 "You have posted %(limit)s comments in the last minute. Wait a minute, then post "

@@ -24,6 +24,7 @@ _URL_NAMES = (
     "events:list",
     "events:mine",
     "sustain:at_risk",
+    "workshops:series_list",
     "accounts:profile",
     "account_logout",
     "account_login",
@@ -62,6 +63,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append(_nav_item(request, _("Moderation"), urls["examples:moderation_queue"]))
         if user.has_perm(Perm.VIEW_AT_RISK):
             items.append(_nav_item(request, _("At risk"), urls["sustain:at_risk"]))
+        if user.has_perm(Perm.MANAGE_WORKSHOPS):
+            items.append(_nav_item(request, _("Workshops"), urls["workshops:series_list"]))
         items.append(_nav_item(request, _("Your profile"), urls["accounts:profile"]))
         items.append(_nav_item(request, _("Sign out"), urls["account_logout"]))
     else:

@@ -21,6 +21,7 @@ class Perm(StrEnum):
     MANAGE_CAMPAIGNS = "examples.change_campaign"
     MANAGE_EVENTS = "events.change_event"
     VIEW_AT_RISK = "sustain.view_at_risk"
+    MANAGE_WORKSHOPS = "workshops.change_workshopseries"
 
 
 class Role(StrEnum):
@@ -38,8 +39,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         Perm.VIEW_AUDIT_LOG,
         Perm.VIEW_AT_RISK,
     ],
-    # Facilitators and organisers gain their permissions with the workshops and events apps.
-    Role.FACILITATOR: [],
+    # Facilitators manage the series they are listed on (exchange.workshops.selectors).
+    Role.FACILITATOR: [
+        Perm.MANAGE_WORKSHOPS,
+        "workshops.add_workshopseries",
+        "workshops.view_workshopseries",
+        "workshops.view_reflection",
+    ],
     Role.ORGANISER: [
         Perm.MANAGE_EVENTS,
         "events.add_event",
@@ -69,6 +75,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "events.delete_session",
         "events.view_booking",
         Perm.VIEW_AT_RISK,
+        Perm.MANAGE_WORKSHOPS,
+        "workshops.add_workshopseries",
+        "workshops.view_workshopseries",
+        "workshops.view_reflection",
+        # Holding this marks someone who manages every series, not just their own.
+        "workshops.delete_workshopseries",
     ],
 }
 

@@ -5,9 +5,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from exchange.core.models import AuditEntry
 from exchange.core.tasks import send_email_task
@@ -28,6 +30,21 @@ def audit_log(
         entry.target_repr = str(target)[:255]
     entry.save()
     return entry
+
+
+def per_minute_count(*, key: str) -> int:
+    """Count one more action under `key` in the current clock minute; return the minute's total.
+
+    For rate limits: the counter lives in the shared cache, so every web process sees it.
+    """
+    window = int(timezone.now().timestamp() // 60)
+    cache_key = f"rate:{key}:{window}"
+    cache.add(cache_key, 0, timeout=120)
+    try:
+        return int(cache.incr(cache_key))
+    except ValueError:  # the entry expired between add() and incr()
+        cache.set(cache_key, 1, timeout=120)
+        return 1
 
 
 def email_send(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:

@@ -15,6 +15,9 @@ NOT_HTML = {
     "events:calendar_feed",
     "events:booking_ics",
     "events:session_export",
+    "workshops:wall_fragment",
+    "workshops:join_qr",
+    "workshops:resource_download",
 }
 # Who opens each page: the least privileged role that gets a 200.
 PREFERENCE = (
