@@ -393,9 +393,10 @@ def test_discussion_queries_are_bounded(client, published_example, django_assert
     client.force_login(reactor)
     PolicyAcceptanceFactory(user=reactor)
     services.subscription_follow(actor=reactor, target=published_example)
-    # Signed in, first render of the signed-in fragment: the session and user, the example and
-    # its tags, two permission lookups, the comment counts, the page of comments, the reaction
-    # counts, and the reader's policy, ban, subscription, reactions and reports in one.
+    # Signed in, first render of the signed-in fragment: the session and user, the example (with
+    # its sustain summary) and its tags, the permissions in one lookup, the check-in timeline,
+    # the comment counts, the page of comments, the reaction counts, and the reader's policy,
+    # ban, subscription, reactions and reports in one.
     with django_assert_max_num_queries(10):
         response = client.get(detail(published_example))
     assert response.status_code == 200
