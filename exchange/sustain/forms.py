@@ -392,3 +392,55 @@ class MeasureUploadConfirmForm(forms.Form):
             (int(row), dt.date.fromisoformat(date), Decimal(value))
             for row, date, value in payload["rows"]
         ]
+
+
+class CheckInMeasureValuesForm(forms.Form):
+    """On the check-in form: one optional new value for each of the example's measures."""
+
+    template = "sustain/includes/checkin_measures.html"
+
+    def __init__(self, *args: Any, measures: list[Measure], **kwargs: Any) -> None:
+        super().__init__(*args, prefix="measures", **kwargs)
+        self.measures = measures
+        self.new_values: list[tuple[Measure, dt.date, Decimal]] = []
+        today = dt.date.today().isoformat()
+        for measure in measures:
+            self.fields[f"date_{measure.pk}"] = forms.CharField(
+                label=gettext("Date"), required=False, max_length=20, initial=today
+            )
+            self.fields[f"value_{measure.pk}"] = forms.CharField(
+                label=gettext("Value"), required=False, max_length=30
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Each measure with its two bound fields, for the template."""
+        return [
+            {
+                "measure": measure,
+                "fields": [
+                    (self[f"date_{measure.pk}"], "govuk-input--width-10"),
+                    (self[f"value_{measure.pk}"], "govuk-input--width-10"),
+                ],
+            }
+            for measure in self.measures
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.new_values = []
+        for measure in self.measures:
+            value_text = (data.get(f"value_{measure.pk}") or "").strip()
+            if not value_text:
+                continue  # the values are optional: a measure left empty adds nothing
+            try:
+                value = value_parse(value_text)
+            except ValueError as error:
+                self.add_error(f"value_{measure.pk}", str(error))
+                continue
+            try:
+                date = date_parse(data.get(f"date_{measure.pk}") or "")
+            except ValueError as error:
+                self.add_error(f"date_{measure.pk}", str(error))
+                continue
+            self.new_values.append((measure, date, value))
+        return data

@@ -33,6 +33,7 @@ from exchange.sustain.forms import (
     AdoptionForm,
     AtRiskFilterForm,
     CheckInAnswerForm,
+    CheckInMeasureValuesForm,
     ContactForm,
     MeasureForm,
     MeasureUploadConfirmForm,
@@ -63,14 +64,24 @@ def _link_problem(request: HttpRequest, error: services.CheckInLinkError) -> Htt
     )
 
 
-def _checkin_measure_section(*, example: Example, data: Any) -> Any:
-    """Hook for the measures half of the sustain app: new measure values on the check-in form.
+def _checkin_measure_section(*, example: Example, data: Any) -> CheckInMeasureValuesForm | None:
+    """New values for the example's measures on the check-in form, or None when it has none."""
+    measures = selectors.example_measure_list(example=example)
+    if not measures:
+        return None
+    return CheckInMeasureValuesForm(data, measures=measures)
 
-    Return None when the example has no measures (nothing is shown); otherwise an object with
-    `template` (included inside the form), `is_valid()` and `save()` — the view validates it
-    with the answer and saves it in the same transaction. Filled in when measures are merged.
-    """
-    return None
+
+def _checkin_measure_values_add(form: CheckInMeasureValuesForm, *, actor: Any) -> None:
+    """Add the values given with a check-in answer; a refused one is named on its field."""
+    for measure, date, value in form.new_values:
+        try:
+            services.measure_values_add(
+                measure=measure, values=[(date, value)], actor=actor, source="check-in"
+            )
+        except MeasureValuesError as error:
+            _form_errors_add(form, error, f"date_{measure.pk}")
+            raise
 
 
 def checkin_answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
@@ -89,9 +100,11 @@ def checkin_answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             with transaction.atomic():
                 services.checkin_answer(example_id=pk, token=token, **form.cleaned_data)
                 if measures is not None:
-                    measures.save()
+                    _checkin_measure_values_add(measures, actor=link.user)
         except services.CheckInLinkError as error:
             return _link_problem(request, error)
+        except MeasureValuesError:
+            pass  # named on the measures' fields; the answer was rolled back with them
         except services.SustainError as error:
             form.add_error(None, str(error.message))
         else:

@@ -107,6 +107,68 @@ def test_a_missing_answer_is_explained_and_the_input_kept(client):
     assert not CheckInAnswer.objects.exists()
 
 
+def test_the_answer_can_bring_new_measure_values(client):
+    example = PublishedExampleFactory()
+    measure = measure_with_values([10, 12, 11], example=example, name="Days to approval")
+    other = measure_with_values([3, 4], example=example, name="Complaints")
+    sent_check_in(example)
+
+    form_html = _html(client.get(answer_url(example)))
+    assert "New measure values (optional)" in form_html
+    assert "Days to approval" in form_html
+    response = client.post(
+        answer_url(example),
+        {
+            "status": "retained",
+            "at_risk": "no",
+            f"measures-date_{measure.pk}": "2026-06-01",
+            f"measures-value_{measure.pk}": "9.5",
+            f"measures-date_{other.pk}": "2026-06-01",
+            f"measures-value_{other.pk}": "",  # left empty: adds nothing
+        },
+    )
+
+    assert response.status_code == 302
+    assert measure.values.filter(date=dt.date(2026, 6, 1), value=Decimal("9.5")).exists()
+    assert other.values.count() == 2
+    assert CheckInAnswer.objects.get().status == "retained"
+
+
+@pytest.mark.parametrize(
+    ("date", "value", "message"),
+    [
+        ("2026-06-01", "lots", "is not a number"),
+        ("next week", "7", "is not a date"),
+        # The measure already has a value on its first date (START of the factory's weeks).
+        ("2025-01-06", "7", "already"),
+    ],
+)
+def test_a_bad_measure_value_keeps_the_input_and_writes_nothing(client, date, value, message):
+    example = PublishedExampleFactory()
+    measure = measure_with_values([10, 12, 11], example=example)
+    sent_check_in(example)
+
+    response = client.post(
+        answer_url(example),
+        {
+            "status": "adapted",
+            "helped": "Typed words",
+            "at_risk": "no",
+            f"measures-date_{measure.pk}": date,
+            f"measures-value_{measure.pk}": value,
+        },
+    )
+
+    html = _html(response)
+    assert response.status_code == 200
+    assert message in html
+    assert "govuk-error-summary" in html
+    assert "Typed words" in html
+    assert f'value="{value}"' in html
+    assert not CheckInAnswer.objects.exists()
+    assert measure.values.count() == 3
+
+
 def test_a_reused_link_gets_a_clear_410_page(client):
     example = PublishedExampleFactory()
     sent_check_in(example)
