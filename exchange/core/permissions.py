@@ -18,6 +18,7 @@ class Perm(StrEnum):
     VIEW_AUDIT_LOG = "core.view_auditentry"
     MANAGE_CAMPAIGNS = "examples.change_campaign"
     MANAGE_EVENTS = "events.change_event"
+    MANAGE_WORKSHOPS = "workshops.change_workshopseries"
 
 
 class Role(StrEnum):
@@ -29,8 +30,13 @@ class Role(StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MODERATOR: [Perm.MODERATE_EXAMPLES, Perm.FEATURE_EXAMPLES, Perm.VIEW_AUDIT_LOG],
-    # Facilitators and organisers gain their permissions with the workshops and events apps.
-    Role.FACILITATOR: [],
+    # Facilitators manage the series they are listed on (exchange.workshops.selectors).
+    Role.FACILITATOR: [
+        Perm.MANAGE_WORKSHOPS,
+        "workshops.add_workshopseries",
+        "workshops.view_workshopseries",
+        "workshops.view_reflection",
+    ],
     Role.ORGANISER: [
         Perm.MANAGE_EVENTS,
         "events.add_event",
@@ -57,6 +63,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "events.view_session",
         "events.delete_session",
         "events.view_booking",
+        Perm.MANAGE_WORKSHOPS,
+        "workshops.add_workshopseries",
+        "workshops.view_workshopseries",
+        "workshops.view_reflection",
+        # Holding this marks someone who manages every series, not just their own.
+        "workshops.delete_workshopseries",
     ],
 }
 
