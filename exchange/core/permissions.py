@@ -19,6 +19,7 @@ class Perm(StrEnum):
     MANAGE_CAMPAIGNS = "examples.change_campaign"
     MANAGE_EVENTS = "events.change_event"
     MANAGE_WORKSHOPS = "workshops.change_workshopseries"
+    RUN_SYNTHESIS = "insights.run_synthesis"
 
 
 class Role(StrEnum):
@@ -36,6 +37,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "workshops.add_workshopseries",
         "workshops.view_workshopseries",
         "workshops.view_reflection",
+        # Syntheses: run them, edit their themes and publish reports (exchange.insights).
+        Perm.RUN_SYNTHESIS,
     ],
     Role.ORGANISER: [
         Perm.MANAGE_EVENTS,
@@ -69,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "workshops.view_reflection",
         # Holding this marks someone who manages every series, not just their own.
         "workshops.delete_workshopseries",
+        Perm.RUN_SYNTHESIS,
     ],
 }
 

@@ -83,6 +83,13 @@ class Synthesis(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("insights:report", kwargs={"slug": self.slug})
 
+    # The published report's comments use exchange.conversation (see target_is_open there).
+    def discussion_is_open(self) -> bool:
+        return self.is_published
+
+    def discussion_comment_url(self) -> str:
+        return reverse("insights:report_comment", kwargs={"slug": self.slug})
+
     @property
     def is_busy(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

@@ -39,9 +39,23 @@ def _prepare(comments: list[Comment], formats: dict[str, str]) -> None:
         comment.label = gettext("comment by %(name)s") % {"name": comment.author.public_name}
 
 
+def _target_urls(target: Any) -> dict[str, Any]:
+    """Where the section's forms post. Examples have reactions and following; another target
+    names its comment form's address with `discussion_comment_url()` and has comments only."""
+    comment_url = getattr(target, "discussion_comment_url", None)
+    if callable(comment_url):
+        return {"comment_url": comment_url(), "has_reactions": False}
+    return {
+        "comment_url": reverse("conversation:comment_create", kwargs={"pk": target.pk}),
+        "target_react_url": reverse("conversation:example_react", kwargs={"pk": target.pk}),
+        "has_reactions": True,
+    }
+
+
 @register.inclusion_tag("conversation/_section.html", takes_context=True)
 def discussion_section(context: template.Context, target: Any) -> dict[str, Any]:
-    """The comments and reactions under a published example (nothing for unpublished ones).
+    """The comments (and reactions) under a published example or another open target
+    (nothing for unpublished ones).
 
     Anonymous readers get no form (only "Sign in to comment"), so their page holds no CSRF
     token and can be served from the page cache.
@@ -64,7 +78,7 @@ def discussion_section(context: template.Context, target: Any) -> dict[str, Any]
         "request": request,
         "user": request.user,
         "target": target,
-        "target_react_url": reverse("conversation:example_react", kwargs={"pk": target.pk}),
+        **_target_urls(target),
         "data": data,
         "page_obj": data.page,
         "csrf_token": context.get("csrf_token"),
