@@ -23,6 +23,8 @@ _URL_NAMES = (
     "examples:moderation_queue",
     "events:list",
     "events:mine",
+    "insights:report_list",
+    "insights:manage_list",
     "accounts:profile",
     "account_logout",
     "account_login",
@@ -53,12 +55,15 @@ def site(request: HttpRequest) -> dict[str, Any]:
         _nav_item(request, _("Examples"), urls["examples:gallery"]),
         _nav_item(request, _("Campaigns"), urls["examples:campaign_list"]),
         _nav_item(request, _("Events"), urls["events:list"]),
+        _nav_item(request, _("Reports"), urls["insights:report_list"]),
     ]
     if user is not None and user.is_authenticated:
         items.append(_nav_item(request, _("My examples"), urls["examples:mine"]))
         items.append(_nav_item(request, _("My bookings"), urls["events:mine"]))
         if user.has_perm(Perm.MODERATE_EXAMPLES):
             items.append(_nav_item(request, _("Moderation"), urls["examples:moderation_queue"]))
+        if user.has_perm(Perm.RUN_SYNTHESIS):
+            items.append(_nav_item(request, _("Syntheses"), urls["insights:manage_list"]))
         items.append(_nav_item(request, _("Your profile"), urls["accounts:profile"]))
         items.append(_nav_item(request, _("Sign out"), urls["account_logout"]))
     else:

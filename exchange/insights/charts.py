@@ -18,6 +18,11 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 4", "10 4", "4 2 1 2", "12 3")
 MARKERS = ("circle", "square", "diamond", "triangle")
 
 
+def _n(value: float) -> str:
+    """Numbers for SVG attributes (format_html escapes its arguments, so it cannot format them)."""
+    return f"{value:.1f}"
+
+
 def colour(n: int) -> str:
     return PALETTE[n % len(PALETTE)]
 
@@ -68,11 +73,11 @@ def sparkline(values: Sequence[float], *, label: str, index: int = 0) -> SafeStr
 def _marker(kind: str, x: float, y: float, fill: str) -> SafeString:
     if kind == "square":
         return format_html(
-            '<rect x="{:.1f}" y="{:.1f}" width="7" height="7" fill="{}"/>', x - 3.5, y - 3.5, fill
+            '<rect x="{}" y="{}" width="7" height="7" fill="{}"/>', x - 3.5, y - 3.5, fill
         )
     if kind == "diamond":
         return format_html(
-            '<polygon points="{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}" fill="{}"/>',
+            '<polygon points="{},{} {},{} {},{} {},{}" fill="{}"/>',
             x,
             y - 5,
             x + 5,
@@ -85,7 +90,7 @@ def _marker(kind: str, x: float, y: float, fill: str) -> SafeString:
         )
     if kind == "triangle":
         return format_html(
-            '<polygon points="{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}" fill="{}"/>',
+            '<polygon points="{},{} {},{} {},{}" fill="{}"/>',
             x,
             y - 5,
             x + 5,
@@ -94,7 +99,7 @@ def _marker(kind: str, x: float, y: float, fill: str) -> SafeString:
             y + 4,
             fill,
         )
-    return format_html('<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}"/>', x, y, fill)
+    return format_html('<circle cx="{}" cy="{}" r="4" fill="{}"/>', _n(x), _n(y), fill)
 
 
 def trend_chart(
@@ -124,15 +129,15 @@ def trend_chart(
         grid.append((y, text))
     grid_svg = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
-        '<text x="{}" y="{:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">{}</text>',
-        ((left, left + width, y, y, left - 6, y + 4, text) for y, text in grid),
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b1b4b6" stroke-width="1"/>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#0b0c0c">{}</text>',
+        ((_n(left), _n(left + width), _n(y), _n(y), _n(left - 6), _n(y + 4), text) for y, text in grid),
     )
     step = width / max(len(period_labels) - 1, 1)
     x_labels = format_html_join(
         "",
-        '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="12" fill="#0b0c0c">{}</text>',
-        ((left + i * step, top + height + 18, name) for i, name in enumerate(period_labels)),
+        '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#0b0c0c">{}</text>',
+        ((_n(left + i * step), _n(top + height + 18), name) for i, name in enumerate(period_labels)),
     )
     lines = []
     span = (high - low) or 1.0
@@ -158,20 +163,26 @@ def trend_chart(
     legend_y = top + height + 36
     legend = format_html_join(
         "",
-        '<g transform="translate({:.1f},{:.1f})"><line x1="0" x2="24" y1="0" y2="0" stroke="{}" '
+        '<g transform="translate({},{})"><line x1="0" x2="24" y1="0" y2="0" stroke="{}" '
         'stroke-width="2.5" stroke-dasharray="{}"/><text x="28" y="4" font-size="12" fill="#0b0c0c">{}</text></g>',
         (
-            (left + (n % 3) * (width / 3), legend_y + (n // 3) * 16, colour(n), dash(n), label[:40])
+            (
+                _n(left + (n % 3) * (width / 3)),
+                _n(legend_y + (n // 3) * 16),
+                colour(n),
+                dash(n),
+                label[:40],
+            )
             for n, (label, _values) in enumerate(series)
         ),
     )
     full_h += 16 * ((len(series) - 1) // 3)
     return format_html(
-        '<svg class="efc-trend-chart" viewBox="0 0 {:.0f} {:.0f}" width="100%" role="img" '
+        '<svg class="efc-trend-chart" viewBox="0 0 {} {}" width="100%" role="img" '
         'aria-labelledby="{}-title {}-desc" focusable="false">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}{}{}{}</svg>',
-        full_w,
-        full_h,
+        _n(full_w),
+        _n(full_h),
         chart_id,
         chart_id,
         chart_id,

@@ -191,6 +191,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "synthesis": synthesis,
             "board": data,
+            "charts": exports.trend_charts(data),
             "merge_form": MergeForm(synthesis=synthesis),
             "may_run": services.synthesis_may_run(synthesis),
             "refresh_seconds": REFRESH_SECONDS if synthesis.is_busy else None,
@@ -381,7 +382,9 @@ def theme_quotes(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Quotes saved: the report shows %(count)s") % {"count": count})
-    return redirect(request.POST.get("back") or _theme_url(theme))
+    back = request.POST.get("back", "")
+    # Back to the page of texts the quotes were chosen on, never anywhere else.
+    return redirect(back if back.startswith(_theme_url(theme)) else _theme_url(theme))
 
 
 @permission_required(Perm.RUN_SYNTHESIS)
