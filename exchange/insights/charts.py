@@ -131,13 +131,19 @@ def trend_chart(
         "",
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b1b4b6" stroke-width="1"/>'
         '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#0b0c0c">{}</text>',
-        ((_n(left), _n(left + width), _n(y), _n(y), _n(left - 6), _n(y + 4), text) for y, text in grid),
+        (
+            (_n(left), _n(left + width), _n(y), _n(y), _n(left - 6), _n(y + 4), text)
+            for y, text in grid
+        ),
     )
     step = width / max(len(period_labels) - 1, 1)
     x_labels = format_html_join(
         "",
         '<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#0b0c0c">{}</text>',
-        ((_n(left + i * step), _n(top + height + 18), name) for i, name in enumerate(period_labels)),
+        (
+            (_n(left + i * step), _n(top + height + 18), name)
+            for i, name in enumerate(period_labels)
+        ),
     )
     lines = []
     span = (high - low) or 1.0

@@ -15,6 +15,8 @@ NOT_HTML = {
     "events:calendar_feed",
     "events:booking_ics",
     "events:session_export",
+    "insights:report_pdf",
+    "insights:report_data",
 }
 # Who opens each page: the least privileged role that gets a 200.
 PREFERENCE = (

@@ -45,7 +45,9 @@ TOPICS = {
 MONTHS = [dt.date(2026, 5, 10), dt.date(2026, 6, 10), dt.date(2026, 7, 10), dt.date(2026, 8, 10)]
 
 
-def series_create(title: str = "Summer listening", slug: str = "summer-listening") -> WorkshopSeries:
+def series_create(
+    title: str = "Summer listening", slug: str = "summer-listening"
+) -> WorkshopSeries:
     return WorkshopSeries.objects.create(title=title, slug=slug, description="Four workshops.")
 
 

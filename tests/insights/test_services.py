@@ -42,7 +42,10 @@ def test_run_end_to_end_stores_themes_items_and_model(facilitator):
     assert len(themes) >= 2
     assert sum(t.size for t in themes) == 80
     assert synthesis.items.filter(is_quote=True).exists()
-    assert set(synthesis.model_files.values_list("name", flat=True)) >= {"model.json", "centres.npy"}
+    assert set(synthesis.model_files.values_list("name", flat=True)) >= {
+        "model.json",
+        "centres.npy",
+    }
     assert synthesis.trend["periods"] == ["2026-05", "2026-06", "2026-07", "2026-08"]
     assert AuditEntry.objects.filter(action="synthesis.ready", target_id=str(synthesis.pk)).exists()
 
@@ -237,7 +240,11 @@ def test_sources_are_required_and_dates_ordered(facilitator):
         services.synthesis_create(
             actor=facilitator,
             title="Backwards",
-            sources={"examples": True, "date_from": dt.date(2026, 5, 1), "date_to": dt.date(2026, 4, 1)},
+            sources={
+                "examples": True,
+                "date_from": dt.date(2026, 5, 1),
+                "date_to": dt.date(2026, 4, 1),
+            },
         )
     assert error.value.field == "date_to"
 
@@ -291,7 +298,10 @@ def test_trend_finds_a_significant_rise():
     assert trend["unit"] == "month"
     assert [p["count"] for p in trend["series"]["1"]] == [5, 10, 30, 50]
     rise = next(f for f in trend["findings"] if f["theme"] == 1 and f["kind"] == "prevalence")
-    assert finding_sentence(rise, "Silos") == "'Silos' rose from 5% of texts in May 2026 to 50% in August 2026."
+    assert (
+        finding_sentence(rise, "Silos")
+        == "'Silos' rose from 5% of texts in May 2026 to 50% in August 2026."
+    )
 
 
 def test_trend_without_dates_is_empty():

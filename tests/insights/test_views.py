@@ -42,7 +42,10 @@ def synthesis(facilitator):
 def published(facilitator, synthesis):
     theme = synthesis.themes.first()
     services.theme_update(
-        actor=facilitator, theme=theme, label="Keeping the shared rota", narrative="People liked it."
+        actor=facilitator,
+        theme=theme,
+        label="Keeping the shared rota",
+        narrative="People liked it.",
     )
     services.question_add(actor=facilitator, theme=theme, text="How do we keep the rota fair?")
     services.synthesis_publish(actor=facilitator, synthesis=synthesis)
@@ -112,10 +115,12 @@ def test_board_shows_themes_with_sparklines_and_query_count_is_pinned(
     for theme in synthesis.themes.all():
         assert theme.label in html
     assert html.count('class="efc-sparkline"') == synthesis.themes.count()
-    assert 'role="img"' in html and "<title id=\"prevalence-chart-title\">" in html
+    assert 'role="img"' in html and '<title id="prevalence-chart-title">' in html
 
 
-def test_full_rerun_asks_for_confirmation(facilitator_client, synthesis, django_capture_on_commit_callbacks):
+def test_full_rerun_asks_for_confirmation(
+    facilitator_client, synthesis, django_capture_on_commit_callbacks
+):
     url = reverse("insights:synthesis_run", kwargs={"pk": synthesis.pk})
     theme = synthesis.themes.first()
     services.theme_update(actor=synthesis.created_by, theme=theme, label="Mine", narrative="")
@@ -131,7 +136,9 @@ def test_full_rerun_asks_for_confirmation(facilitator_client, synthesis, django_
     assert not synthesis.themes.filter(label="Mine").exists()
 
 
-def test_add_new_items_from_the_board(facilitator_client, synthesis, django_capture_on_commit_callbacks):
+def test_add_new_items_from_the_board(
+    facilitator_client, synthesis, django_capture_on_commit_callbacks
+):
     prompt = Reflection.objects.first().prompt
     Reflection.objects.create(prompt=prompt, text="The shared rota let us swap shifts easily")
 
@@ -147,7 +154,8 @@ def test_merge_two_themes(facilitator_client, synthesis):
     first, second = list(synthesis.themes.all())[:2]
 
     response = facilitator_client.post(
-        reverse("insights:theme_merge", kwargs={"pk": synthesis.pk}), {"themes": [first.pk, second.pk]}
+        reverse("insights:theme_merge", kwargs={"pk": synthesis.pk}),
+        {"themes": [first.pk, second.pk]},
     )
 
     assert response.status_code == 302
@@ -165,7 +173,9 @@ def test_merge_needs_two(facilitator_client, synthesis):
     assert synthesis.themes.count() == count
 
 
-def test_theme_page_edit_label_errors_and_success(facilitator_client, synthesis, django_assert_max_num_queries):
+def test_theme_page_edit_label_errors_and_success(
+    facilitator_client, synthesis, django_assert_max_num_queries
+):
     theme = synthesis.themes.first()
     url = reverse("insights:theme", kwargs={"pk": theme.pk})
     with django_assert_max_num_queries(12):
@@ -175,7 +185,9 @@ def test_theme_page_edit_label_errors_and_success(facilitator_client, synthesis,
     assert response.status_code == 400
     assert "Kept text" in response.content.decode()
 
-    response = facilitator_client.post(url, {"label": "Flexible rotas", "narrative": "What we heard"})
+    response = facilitator_client.post(
+        url, {"label": "Flexible rotas", "narrative": "What we heard"}
+    )
     assert response.status_code == 302
     theme.refresh_from_db()
     assert (theme.label, theme.narrative) == ("Flexible rotas", "What we heard")
@@ -240,7 +252,10 @@ def test_unpublished_report_is_hidden_from_participants_and_visitors(client, syn
     assert client.get(url).status_code == 404
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
-    assert client.get(reverse("insights:report_pdf", kwargs={"slug": synthesis.slug})).status_code == 404
+    assert (
+        client.get(reverse("insights:report_pdf", kwargs={"slug": synthesis.slug})).status_code
+        == 404
+    )
     assert client.get(reverse("insights:report_list")).content.decode().count(synthesis.title) == 0
 
 
@@ -269,7 +284,9 @@ def published_series(synthesis):
     return WorkshopSeries.objects.get(pk=synthesis.sources["series"][0])
 
 
-def test_hidden_reflections_never_reach_the_report(client, facilitator, django_capture_on_commit_callbacks):
+def test_hidden_reflections_never_reach_the_report(
+    client, facilitator, django_capture_on_commit_callbacks
+):
     synthesis = synthesis_with_reflections(facilitator, run=False)
     secret = Reflection.objects.first()
     Reflection.objects.filter(pk=secret.pk).update(is_hidden=True, text="A hidden remark about Zed")
@@ -295,19 +312,28 @@ def test_pdf_holds_the_theme_labels(client, published):
 
 
 def test_data_downloads(client, published):
-    response = client.get(reverse("insights:report_data", kwargs={"slug": published.slug, "fmt": "csv"}))
+    response = client.get(
+        reverse("insights:report_data", kwargs={"slug": published.slug, "fmt": "csv"})
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["theme", "text", "date", "group", "source", "sentiment", "weak_fit", "quote"]
     assert len(rows) == 81
 
-    response = client.get(reverse("insights:report_data", kwargs={"slug": published.slug, "fmt": "xlsx"}))
+    response = client.get(
+        reverse("insights:report_data", kwargs={"slug": published.slug, "fmt": "xlsx"})
+    )
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Themes", "Texts"]
     assert book["Texts"].max_row == 81
     labels = {row[0].value for row in book["Themes"].iter_rows(min_row=2)}
     assert "Keeping the shared rota" in labels
 
-    assert client.get(reverse("insights:report_data", kwargs={"slug": published.slug, "fmt": "json"})).status_code == 404
+    assert (
+        client.get(
+            reverse("insights:report_data", kwargs={"slug": published.slug, "fmt": "json"})
+        ).status_code
+        == 404
+    )
 
 
 def test_comment_on_a_published_report(client, published):
