@@ -221,7 +221,8 @@ def test_publish_needs_a_ready_synthesis(facilitator):
     run_synthesis(facilitator, synthesis, "full")
 
     services.synthesis_publish(actor=facilitator, synthesis=synthesis)
-    assert synthesis.is_published and synthesis.published_at
+    assert synthesis.is_published
+    assert synthesis.published_at
     services.synthesis_unpublish(actor=facilitator, synthesis=synthesis)
     assert not Synthesis.objects.get(pk=synthesis.pk).is_published
 
@@ -285,7 +286,8 @@ def test_date_range_limits_reflections(facilitator):
     )
     run_synthesis(facilitator, synthesis)
     dates = set(synthesis.items.values_list("date", flat=True))
-    assert dates and all(d.month == 6 for d in dates)
+    assert dates
+    assert all(d.month == 6 for d in dates)
 
 
 def test_trend_finds_a_significant_rise():

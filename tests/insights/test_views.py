@@ -115,7 +115,8 @@ def test_board_shows_themes_with_sparklines_and_query_count_is_pinned(
     for theme in synthesis.themes.all():
         assert theme.label in html
     assert html.count('class="efc-sparkline"') == synthesis.themes.count()
-    assert 'role="img"' in html and '<title id="prevalence-chart-title">' in html
+    assert 'role="img"' in html
+    assert '<title id="prevalence-chart-title">' in html
 
 
 def test_full_rerun_asks_for_confirmation(
