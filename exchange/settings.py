@@ -279,3 +279,17 @@ CONVERSATION_PAGE_SIZE = 20
 # for new events; each event can change it).
 EVENTS_OFFER_HOURS_DEFAULT = int(os.environ.get("EVENTS_OFFER_HOURS_DEFAULT", "24"))
 EVENTS_PAGE_SIZE = 20
+
+# Workshops
+# Reflections one device (a signed cookie) may post a minute in live capture.
+WORKSHOPS_REFLECTIONS_PER_MINUTE = int(os.environ.get("WORKSHOPS_REFLECTIONS_PER_MINUTE", "5"))
+# Largest survey file (CSV or XLSX) a facilitator may import, and most rows in one.
+WORKSHOPS_IMPORT_MAX_BYTES = int(
+    os.environ.get("WORKSHOPS_IMPORT_MAX_BYTES", str(25 * 1024 * 1024))
+)
+WORKSHOPS_IMPORT_MAX_ROWS = int(os.environ.get("WORKSHOPS_IMPORT_MAX_ROWS", "100000"))
+# Longest imported answer, in characters (live reflections are limited to 1,000).
+WORKSHOPS_IMPORT_TEXT_MAX_LENGTH = int(os.environ.get("WORKSHOPS_IMPORT_TEXT_MAX_LENGTH", "5000"))
+# Reflections the live wall shows.
+WORKSHOPS_WALL_SIZE = 50
+WORKSHOPS_PAGE_SIZE = 20

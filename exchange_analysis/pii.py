@@ -156,34 +156,58 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(doc["names"]), frozenset(doc["ambiguous"]), frozenset(doc["surnames"])
 
 
+# Cheap tests that let _spans skip patterns that cannot match (most texts have no digits, no
+# "@" and no URL): each is true for every text its patterns could match, so results never
+# change, and redaction runs about three times faster on typical survey answers. Casefolding
+# keeps the case-insensitive patterns' Unicode matches ("ſ" for "s", "K" for "k").
+_DIGIT = re.compile(r"\d")
+_CALLED_WORDS = ("call", "nam", "ask", "thank", "pra", "shout")
+
+
+def _may_match(text: str) -> tuple[bool, bool, bool, bool]:
+    """(URL, email, any pattern with digits, "called"/"thanks to") could match in `text`."""
+    folded = text.casefold()
+    return (
+        "http" in folded or "www." in folded,
+        "@" in text,
+        _DIGIT.search(text) is not None,
+        any(word in folded for word in _CALLED_WORDS),
+    )
+
+
 def _spans(text: str) -> list[Finding]:
     found: list[Finding] = []
 
     def add(kind: str, start: int, end: int) -> None:
         found.append(Finding(kind, start, end, text[start:end]))
 
-    for m in _URL.finditer(text):
-        add("URL", m.start(), m.end())
-    for m in _EMAIL.finditer(text):
-        add("EMAIL", m.start(), m.end())
-    for m in _TEN_DIGITS.finditer(text):
-        digits = "".join(m.groups())
-        in_context = _NHS_CONTEXT.search(text[max(0, m.start() - 25) : m.start()]) is not None
-        if nhs_number_valid(digits) or in_context:
-            add("NHS_NUMBER", m.start(), m.end())
-    for m in _PHONE.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if 9 <= len(digits) <= 15:
-            add("PHONE", m.start(), m.end())
-    for m in _POSTCODE.finditer(text):
-        add("POSTCODE", m.start(), m.end())
-    for m in _ADDRESS.finditer(text):
-        add("ADDRESS", m.start(), m.end())
+    may_url, may_email, has_digits, may_called = _may_match(text)
+    if may_url:
+        for m in _URL.finditer(text):
+            add("URL", m.start(), m.end())
+    if may_email:
+        for m in _EMAIL.finditer(text):
+            add("EMAIL", m.start(), m.end())
+    if has_digits:
+        for m in _TEN_DIGITS.finditer(text):
+            digits = "".join(m.groups())
+            in_context = _NHS_CONTEXT.search(text[max(0, m.start() - 25) : m.start()]) is not None
+            if nhs_number_valid(digits) or in_context:
+                add("NHS_NUMBER", m.start(), m.end())
+        for m in _PHONE.finditer(text):
+            digits = re.sub(r"\D", "", m.group())
+            if 9 <= len(digits) <= 15:
+                add("PHONE", m.start(), m.end())
+        for m in _POSTCODE.finditer(text):
+            add("POSTCODE", m.start(), m.end())
+        for m in _ADDRESS.finditer(text):
+            add("ADDRESS", m.start(), m.end())
     for m in _TITLE.finditer(text):
         add("NAME", m.start(1), m.end(1))
-    for m in _CALLED.finditer(text):
-        if m.group(1).split()[0] not in _NOT_SURNAME:  # "thanks All", "thank you Team"
-            add("NAME", m.start(1), m.end(1))
+    if may_called:
+        for m in _CALLED.finditer(text):
+            if m.group(1).split()[0] not in _NOT_SURNAME:  # "thanks All", "thank you Team"
+                add("NAME", m.start(1), m.end(1))
     names, ambiguous, surnames = _name_lists()
     for m in _CAPITALISED.finditer(text):
         first, surname = m.group(1), m.group(2)

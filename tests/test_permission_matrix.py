@@ -37,7 +37,15 @@ from tests.factories import (
 
 ROLES = ("anonymous", "participant", "author", "moderator", "organiser", "facilitator", "admin")
 # Namespaced apps of ours, plus django-allauth's account pages (which have no namespace).
-COVERED_NAMESPACES = {"core", "accounts", "examples", "conversation", "events", "insights"}
+COVERED_NAMESPACES = {
+    "core",
+    "accounts",
+    "examples",
+    "conversation",
+    "events",
+    "workshops",
+    "insights",
+}
 COVERED_PREFIXES = ("account_",)
 
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
@@ -183,6 +191,37 @@ MATRIX = [
     Row("insights:theme_move", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
     Row("insights:question_add", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
     Row("insights:question_delete", "question", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    # Workshops: anyone reads series pages, joins with a code (no account) and sees the wall;
+    # facilitators listed on a series (and administrators) run it. "series" is the
+    # facilitator's series, "other_series" one they are not listed on.
+    Row("workshops:series_list", "", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:series_detail", "series", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:series_create", "", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:series_edit", "series", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:series_edit", "other_series", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:workshop_create", "series", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:workshop_create", "other_series", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:resource_create", "series", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:resource_download", "resource", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:resource_delete", "resource", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("workshops:workshop_manage", "workshop", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:workshop_manage", "other_workshop", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:workshop_edit", "workshop", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:prompt_create", "workshop", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:prompt_edit", "prompt", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:prompt_open", "prompt", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("workshops:reflection_hide", "reflection", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("workshops:import_upload", "workshop", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:import_upload", "other_workshop", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:import_columns", "upload", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:import_preview", "upload", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:import_status", "upload", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:import_status", "other_upload", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("workshops:join", "", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:join_workshop", "join", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:wall", "join", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:wall_fragment", "join", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:join_qr", "join", (200, 200, 200, 200, 200, 200, 200)),
     # Your own account.
     Row("accounts:profile", "", (LOGIN, 200, 200, 200, 200, 200, 200)),
     Row("account_login", "", (200, HOME, HOME, HOME, HOME, HOME, HOME)),
@@ -273,13 +312,15 @@ def build_world() -> tuple[dict, dict]:
     objects["comment"] = CommentFactory(
         author=author, discussion=DiscussionFactory(example=objects["published"])
     )
+    facilitator = FacilitatorFactory()
+    objects.update(_workshops_world(facilitator))
     users = {
         "anonymous": None,
         "participant": UserFactory(),
         "author": author,
         "moderator": ModeratorFactory(),
         "organiser": organiser,
-        "facilitator": FacilitatorFactory(),
+        "facilitator": facilitator,
         "admin": AdminFactory(),
     }
     return objects, users
@@ -299,6 +340,8 @@ def world(django_db_setup, django_db_blocker):
         yield objects, users
         with transaction.atomic():
             objects["comment"].discussion.delete()
+            objects["series"].delete()
+            objects["other_series"].delete()
             objects["event"].delete()
             objects["past_session"].event.delete()
             objects["report"].delete()
@@ -367,12 +410,74 @@ def _insights_world() -> dict:
             reports["theme"] = theme
             reports["question"] = Question.objects.create(theme=theme, text="What next?")
     return reports
+def _workshops_world(facilitator: User) -> dict:
+    """The facilitator's series with a workshop, an open prompt, a reflection, a resource and
+    an upload being imported; and another facilitator's series."""
+    from exchange.workshops.models import ImportUpload, SeriesResource
+    from tests.workshops.factories import (
+        PromptFactory,
+        ReflectionFactory,
+        WorkshopFactory,
+        WorkshopSeriesFactory,
+    )
+
+    series = WorkshopSeriesFactory(slug="matrix-series", facilitators=[facilitator])
+    other_series = WorkshopSeriesFactory(slug="matrix-other-series", facilitators=[UserFactory()])
+    workshop = WorkshopFactory(series=series)
+    other_workshop = WorkshopFactory(series=other_series)
+    prompt = PromptFactory(workshop=workshop, is_open=True)
+    resource = SeriesResource.objects.create(
+        series=series,
+        title="Running order",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="running-order.pdf"),
+        original_name="running-order.pdf",
+        content_type="application/pdf",
+        size=15,
+    )
+
+    def upload(on: object, by: User) -> ImportUpload:
+        return ImportUpload.objects.create(
+            workshop=on,
+            uploaded_by=by,
+            original_name="survey.csv",
+            file=ContentFile(b"Answer,Date\nWorking together,03/05/2026\n", name="survey.csv"),
+            mapping={"text": "Answer", "date": "Date", "prompt_id": prompt.pk},
+        )
+
+    return {
+        "series": series,
+        "other_series": other_series,
+        "workshop": workshop,
+        "other_workshop": other_workshop,
+        "prompt": prompt,
+        "reflection": ReflectionFactory(prompt=prompt),
+        "resource": resource,
+        "upload": upload(workshop, facilitator),
+        "other_upload": upload(other_workshop, other_series.facilitators.get()),
+    }
 
 
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
     if not target:
         kwargs = {}
+    elif target in ("series", "other_series"):
+        kwargs = {"slug": objects[target].slug}
+    elif target in ("workshop", "other_workshop"):
+        kwargs = {"slug": objects[target].series.slug, "pk": objects[target].pk}
+    elif target == "prompt":
+        prompt = objects["prompt"]
+        kwargs = {
+            "slug": prompt.workshop.series.slug,
+            "pk": prompt.workshop_id,
+            "prompt_pk": prompt.pk,
+        }
+    elif target == "resource":
+        kwargs = {"slug": objects["series"].slug, "resource_pk": objects["resource"].pk}
+    elif target in ("upload", "other_upload"):
+        kwargs = {"token": objects[target].token}
+    elif target == "join":
+        kwargs = {"code": objects["workshop"].join_code}
     elif target == "event":
         kwargs = {"slug": objects["event"].slug}
     elif target == "calendar_feed":

@@ -25,6 +25,7 @@ _URL_NAMES = (
     "events:mine",
     "insights:report_list",
     "insights:manage_list",
+    "workshops:series_list",
     "accounts:profile",
     "account_logout",
     "account_login",
@@ -64,6 +65,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append(_nav_item(request, _("Moderation"), urls["examples:moderation_queue"]))
         if user.has_perm(Perm.RUN_SYNTHESIS):
             items.append(_nav_item(request, _("Syntheses"), urls["insights:manage_list"]))
+        if user.has_perm(Perm.MANAGE_WORKSHOPS):
+            items.append(_nav_item(request, _("Workshops"), urls["workshops:series_list"]))
         items.append(_nav_item(request, _("Your profile"), urls["accounts:profile"]))
         items.append(_nav_item(request, _("Sign out"), urls["account_logout"]))
     else:

@@ -142,11 +142,19 @@ class Reflection(models.Model):
         return f"Reflection {self.pk}"
 
 
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    QUEUED = "queued", _("Waiting to import")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
 class ImportUpload(models.Model):
     """An uploaded file kept between the steps of an import (columns → preview → import).
 
-    Found by its unguessable token and only by the person who uploaded it; deleted once
-    imported, and old ones are swept.
+    Found by its unguessable token and only by the person who uploaded it (or an admin). The
+    file is deleted once imported; the row stays as the record of the import's progress.
     """
 
     token = models.CharField(max_length=64, unique=True, default=new_upload_token)
@@ -155,6 +163,24 @@ class ImportUpload(models.Model):
     file = models.FileField(upload_to="workshop-imports/", max_length=300)
     original_name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    # The columns chosen: {"text": ..., "date": ..., "prompt": ..., "prompt_id": ..., "group": ...}
+    mapping = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=10, choices=ImportState.choices, default=ImportState.UPLOADED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    batch = models.OneToOneField(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ImportState.values), name="import_upload_state_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

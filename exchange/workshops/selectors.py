@@ -126,9 +126,7 @@ def wall_reflections(*, workshop: Workshop, include_hidden: bool = False) -> Que
 
 
 def workshop_import_batches(*, workshop: Workshop) -> list[ImportBatch]:
-    return list(
-        ImportBatch.objects.filter(workshop=workshop).order_by("-created_at", "-pk")[:20]
-    )
+    return list(ImportBatch.objects.filter(workshop=workshop).order_by("-created_at", "-pk")[:20])
 
 
 def series_with_workshops_prefetched(*, slug: str) -> WorkshopSeries:

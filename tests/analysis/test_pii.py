@@ -89,3 +89,43 @@ def test_name_shapes(text, found):
 @pytest.mark.parametrize("text", ["Many thanks All my respect", "a place in Clifton Lane"])
 def test_common_words_and_streets_are_not_names(text):
     assert redact(text) == (text, [])
+
+
+def test_skipping_patterns_that_cannot_match_never_changes_the_result(monkeypatch):
+    """The cheap pre-checks in _spans are only a shortcut: with every pattern run, the same."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from exchange_analysis import pii
+
+    samples = [
+        "email me at jo.bloggs@example.co.uk please",
+        "ring 07700900123 or see WWW.example.org",
+        "I live in LS1 4AB now, at 12 Acacia Avenue, Leeds",
+        "THANKS TO Emma Watson and a nurse Called Bukola",
+        "aſk for Sarah Jones",  # a long s matches "s" in a case-insensitive pattern
+        "My name is Priya. HTTPS://example.org/x",
+        "no personal data here at all, just a reflection on working together",
+    ]
+    letters = st.sampled_from(list("aAsSkKtThHnNmMcClLeE@.:/ 0123456789ſKİwWpP"))
+    fragments = st.lists(st.one_of(letters, st.sampled_from(samples)), max_size=12)
+
+    def both(text: str) -> tuple[list, list]:
+        quick = pii.find_pii(text)
+        with monkeypatch.context() as patched:
+            patched.setattr(pii, "_may_match", lambda _text: (True, True, True, True))
+            full = pii.find_pii(text)
+        return quick, full
+
+    for text in samples:
+        quick, full = both(text)
+        assert quick == full, text
+
+    @settings(max_examples=300, deadline=None)
+    @given(fragments)
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        quick, full = both(text)
+        assert quick == full, text
+
+    check()

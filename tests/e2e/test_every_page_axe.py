@@ -17,6 +17,9 @@ NOT_HTML = {
     "events:session_export",
     "insights:report_pdf",
     "insights:report_data",
+    "workshops:wall_fragment",
+    "workshops:join_qr",
+    "workshops:resource_download",
 }
 # Who opens each page: the least privileged role that gets a 200.
 PREFERENCE = (

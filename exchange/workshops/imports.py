@@ -1,0 +1,628 @@
+"""Importing reflections from survey tools' CSV or XLSX exports.
+
+Steps, each a page: upload (the file is stored as an ImportUpload, found by its token) →
+choose the columns (`import_mapping_set`) → preview (`import_check`: every row is read and
+checked, nothing written) → import (`import_queue` hands it to a task that calls
+`import_run`). The import is all-or-nothing: one error anywhere and no row is written.
+
+Duplicates — the same words (ignoring case and spacing) on the same day, in the same group,
+for the same prompt (`reflection_fingerprint`) — are skipped, both repeats inside the file and
+rows already in the workshop; the preview and the result say how many.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exchange.core.services import audit_log
+from exchange.workshops.models import (
+    ImportBatch,
+    ImportState,
+    ImportUpload,
+    Prompt,
+    Reflection,
+    ReflectionSource,
+    Workshop,
+)
+from exchange.workshops.selectors import series_is_managed_by
+from exchange.workshops.services import WorkshopError, reflection_fingerprint, reflection_redact
+
+CSV, XLSX = "csv", "xlsx"
+BULK_BATCH_SIZE = 2000
+PROGRESS_EVERY = 2000
+MAX_ERRORS_SHOWN = 50
+PREVIEW_ROWS = 10
+GROUP_MAX_LENGTH = 100
+PROMPT_MAX_LENGTH = 500
+# UK order first: survey tools used here export 03/05/2026 for 3 May.
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+DATE_FORMATS = (
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%d %B %Y",
+    "%d %b %Y",
+)
+
+
+class ImportFileError(WorkshopError):
+    pass
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class CheckedRow:
+    row: int
+    text: str
+    created_at: dt.datetime
+    prompt_text: str  # the prompt column's value, or the fixed prompt's text
+    group: str
+    fingerprint: str
+
+
+@dataclass
+class ImportCheck:
+    """What importing the file as mapped would do; `rows` are those that would be written."""
+
+    total_rows: int = 0
+    blank_rows: int = 0
+    duplicates_in_file: int = 0
+    duplicates_existing: int = 0
+    rows: list[CheckedRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    new_prompts: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def duplicates(self) -> int:
+        return self.duplicates_in_file + self.duplicates_existing
+
+    def add_error(self, row: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_SHOWN:
+            self.errors.append(RowError(row, column, message))
+
+
+# Reading files ---------------------------------------------------------------------------
+
+
+def _is_xlsx(content: bytes) -> bool:
+    if not content.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+def file_kind(content: bytes) -> str:
+    """CSV or XLSX, from the content. Raises ImportFileError for anything else."""
+    if _is_xlsx(content):
+        return XLSX
+    if content.startswith(b"\xd0\xcf\x11\xe0") or content.startswith(b"PK\x03\x04"):
+        raise ImportFileError(
+            _("This file is not a CSV or XLSX file. Save it as XLSX or CSV and upload it again."),
+            field="file",
+        )
+    if b"\x00" in content[:65536]:
+        raise ImportFileError(
+            _("This file is not a CSV file: it holds binary data. Save it as CSV or XLSX."),
+            field="file",
+        )
+    return CSV
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves it."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _(
+                "The characters in the file could not be read. Save it as “CSV UTF-8” and upload "
+                "it again."
+            ),
+            field="file",
+        ) from error
+
+
+def _csv_rows(content: bytes) -> Iterator[list[Any]]:
+    text = decode_text(content)
+    # The csv module refuses cells over 128 KB; the file size limit is the real bound, and an
+    # over-long answer is then reported with its row like any other.
+    csv.field_size_limit(max(csv.field_size_limit(), settings.WORKSHOPS_IMPORT_MAX_BYTES))
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ImportFileError(
+            _("Row %(row)s could not be read as CSV: %(problem)s")
+            % {"row": reader.line_num, "problem": str(error)},
+            field="file",
+        ) from error
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    return str(value)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(
+            _("The XLSX file could not be opened. Save it again and upload it."), field="file"
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_xlsx_cell(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def file_rows(content: bytes) -> tuple[list[str], Iterator[list[Any]]]:
+    """The column headings (first row) and an iterator over the rows after it."""
+    rows = _xlsx_rows(content) if file_kind(content) == XLSX else _csv_rows(content)
+    try:
+        first = next(rows)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty"), field="file") from None
+    headers = [str(value).strip() for value in first]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        raise ImportFileError(
+            _("The first row of the file must hold the column headings"), field="file"
+        )
+    headers = [name or _("Column %(number)s") % {"number": i + 1} for i, name in enumerate(headers)]
+    seen: set[str] = set()
+    for name in headers:
+        if name.casefold() in seen:
+            raise ImportFileError(
+                _("Each column heading must be different: “%(name)s” appears more than once")
+                % {"name": name},
+                field="file",
+            )
+        seen.add(name.casefold())
+    return headers, rows
+
+
+# Checking ---------------------------------------------------------------------------------
+
+
+def _aware(value: dt.datetime, zone: dt.tzinfo | None = None) -> dt.datetime:
+    """In the site's time zone (or `zone`, the same looked up once for a whole file)."""
+    zone = zone or timezone.get_current_timezone()
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value.astimezone(zone)
+
+
+def parse_date(value: Any, zone: dt.tzinfo | None = None) -> dt.datetime | None:
+    """A date or date and time from a cell, in the site's time zone; a date alone means
+    midday. None if unreadable."""
+    if isinstance(value, dt.datetime):
+        return _aware(value, zone)
+    if isinstance(value, dt.date):
+        return _aware(dt.datetime.combine(value, dt.time(12)), zone)
+    text = str(value).strip()
+    if not text:
+        return None
+    uk = _UK_DATE.fullmatch(text)
+    if uk is not None:  # the commonest export format, read without strptime (50,000 rows)
+        day, month, year, hour, minute, second = uk.groups()
+        try:
+            return _aware(
+                dt.datetime(
+                    int(year),
+                    int(month),
+                    int(day),
+                    int(hour or 12),
+                    int(minute or 0),
+                    int(second or 0),
+                ),
+                zone,
+            )
+        except ValueError:
+            return None
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+        for date_format in DATE_FORMATS:
+            try:
+                parsed = dt.datetime.strptime(text, date_format)
+            except ValueError:
+                continue
+            break
+        if parsed is None:
+            return None
+    date_only = ":" not in text and "T" not in text
+    if date_only:
+        parsed = parsed.replace(hour=12)
+    return _aware(parsed, zone)
+
+
+def _cell(row: Sequence[Any], index: int | None) -> Any:
+    if index is None or index >= len(row):
+        return ""
+    return row[index]
+
+
+def _workshop_prompts(workshop: Workshop) -> dict[str, Prompt]:
+    return {
+        " ".join(p.text.casefold().split()): p for p in Prompt.objects.filter(workshop=workshop)
+    }
+
+
+def _existing_fingerprints(workshop: Workshop) -> set[str]:
+    return set(
+        Reflection.objects.filter(prompt__workshop=workshop)
+        .exclude(fingerprint="")
+        .values_list("fingerprint", flat=True)
+    )
+
+
+def import_check(*, upload: ImportUpload) -> ImportCheck:
+    """Read every row of the upload as mapped and say what importing it would do."""
+    mapping = upload.mapping
+    workshop = upload.workshop
+    with upload.file.open("rb") as stored:
+        content = stored.read()
+    headers, rows = file_rows(content)
+    index = {name: i for i, name in enumerate(headers)}
+    for key in ("text", "date", "prompt", "group"):
+        name = mapping.get(key) or ""
+        if name and name not in index:
+            raise ImportFileError(
+                _("The file has no column “%(name)s”. Choose the columns again.") % {"name": name}
+            )
+    text_name, date_name = mapping.get("text", ""), mapping.get("date", "")
+    prompt_name, group_name = mapping.get("prompt", ""), mapping.get("group", "")
+    text_at = index.get(text_name) if text_name else None
+    date_at = index.get(date_name) if date_name else None
+    prompt_at = index.get(prompt_name) if prompt_name else None
+    group_at = index.get(group_name) if group_name else None
+    if text_at is None:
+        raise ImportFileError(_("Choose the column that holds the reflections"))
+    fixed_prompt = None
+    if prompt_at is None:
+        fixed_prompt = Prompt.objects.filter(workshop=workshop, pk=mapping.get("prompt_id")).first()
+        if fixed_prompt is None:
+            raise ImportFileError(_("Choose the question these answers are for"))
+    known_prompts = _workshop_prompts(workshop)
+    zone = timezone.get_current_timezone()
+    default_date = _aware(workshop.starts_at, zone) if date_at is None else None
+    text_limit = settings.WORKSHOPS_IMPORT_TEXT_MAX_LENGTH
+    row_limit = settings.WORKSHOPS_IMPORT_MAX_ROWS
+    existing = _existing_fingerprints(workshop)
+    seen: set[str] = set()
+    new_prompts: dict[str, str] = {}
+    check = ImportCheck()
+    width = len(headers)
+    for number, row in enumerate(rows, start=2):
+        if not any(str(value).strip() for value in row):
+            check.blank_rows += 1
+            continue
+        check.total_rows += 1
+        if check.total_rows > row_limit:
+            raise ImportFileError(
+                _("The file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": f"{row_limit:,}"},
+                field="file",
+            )
+        if len(row) > width and any(str(value).strip() for value in row[width:]):
+            check.add_error(
+                number,
+                "",
+                _("it has more cells than there are column headings (%(cells)s for %(headings)s)")
+                % {"cells": len(row), "headings": width},
+            )
+            continue
+        text = str(_cell(row, text_at)).strip()
+        if not text:
+            check.add_error(number, text_name, _("the text is empty"))
+        elif len(text) > text_limit:
+            check.add_error(
+                number,
+                text_name,
+                _("the text is %(count)s characters long; the most is %(limit)s")
+                % {"count": f"{len(text):,}", "limit": f"{text_limit:,}"},
+            )
+        if date_at is None:
+            created_at = default_date
+        else:
+            raw_date = _cell(row, date_at)
+            created_at = parse_date(raw_date, zone)
+            if created_at is None:
+                check.add_error(
+                    number,
+                    date_name,
+                    _("“%(value)s” is not a date (use a date like 14/05/2026 or 2026-05-14)")
+                    % {"value": str(raw_date)[:40]}
+                    if str(raw_date).strip()
+                    else _("the date is empty"),
+                )
+        if fixed_prompt is not None:
+            prompt_text = fixed_prompt.text
+        else:
+            prompt_text = " ".join(str(_cell(row, prompt_at)).split())
+            if not prompt_text:
+                check.add_error(number, prompt_name, _("the question is empty"))
+            elif len(prompt_text) > PROMPT_MAX_LENGTH:
+                check.add_error(
+                    number,
+                    prompt_name,
+                    _("the question is longer than %(limit)s characters")
+                    % {"limit": PROMPT_MAX_LENGTH},
+                )
+            elif prompt_text.casefold() not in known_prompts:
+                new_prompts.setdefault(prompt_text.casefold(), prompt_text)
+        group = " ".join(str(_cell(row, group_at)).split())
+        if len(group) > GROUP_MAX_LENGTH:
+            check.add_error(
+                number,
+                group_name,
+                _("the group is longer than %(limit)s characters") % {"limit": GROUP_MAX_LENGTH},
+            )
+        if check.error_count or created_at is None:
+            continue
+        key = reflection_fingerprint(
+            text=text, day=created_at.date(), group=group, prompt_text=prompt_text
+        )
+        if key in seen:
+            check.duplicates_in_file += 1
+            continue
+        seen.add(key)
+        if key in existing:
+            check.duplicates_existing += 1
+            continue
+        check.rows.append(CheckedRow(number, text, created_at, prompt_text, group, key))
+    if check.total_rows == 0 and check.ok:
+        raise ImportFileError(_("The file has column headings but no rows"), field="file")
+    check.new_prompts = sorted(new_prompts.values())
+    if not check.ok:
+        check.rows = []
+    return check
+
+
+def preview_rows(check: ImportCheck) -> list[dict[str, Any]]:
+    """The first rows as they will be stored, redacted."""
+    preview = []
+    for row in check.rows[:PREVIEW_ROWS]:
+        text, count = reflection_redact(row.text)
+        preview.append(
+            {
+                "row": row.row,
+                "text": text,
+                "redactions": count,
+                "created_at": row.created_at,
+                "prompt": row.prompt_text,
+                "group": reflection_redact(row.group)[0],
+            }
+        )
+    return preview
+
+
+# Steps ------------------------------------------------------------------------------------
+
+
+def _check_manager(actor: Any, workshop: Workshop) -> None:
+    if not series_is_managed_by(series=workshop.series, user=actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def import_upload_create(*, actor: Any, workshop: Workshop, upload: UploadedFile) -> ImportUpload:
+    """Keep an uploaded survey file for the next steps, once it is known to be readable."""
+    _check_manager(actor, workshop)
+    limit = settings.WORKSHOPS_IMPORT_MAX_BYTES
+    if not upload.size:
+        raise ImportFileError(_("The file is empty"), field="file")
+    if upload.size > limit:
+        raise ImportFileError(
+            _("The file must be smaller than %(limit)s") % {"limit": filesizeformat(limit)},
+            field="file",
+        )
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    file_rows(content)  # the headings are readable: raises otherwise
+    name = (upload.name or "import").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    stored = ImportUpload(workshop=workshop, uploaded_by=actor, original_name=name)
+    extension = ".xlsx" if file_kind(content) == XLSX else ".csv"
+    stored.file.save(f"{stored.token[:16]}{extension}", upload, save=False)
+    stored.save()
+    audit_log(actor=actor, action="reflection_import.upload", target=workshop, file=name)
+    return stored
+
+
+def import_upload_get(*, actor: Any, token: str) -> ImportUpload | None:
+    """The upload with this token, if the person may manage its workshop."""
+    upload = (
+        ImportUpload.objects.select_related("workshop", "workshop__series", "batch")
+        .filter(token=token)
+        .first()
+    )
+    if upload is None or not series_is_managed_by(series=upload.workshop.series, user=actor):
+        return None
+    return upload
+
+
+def import_headers(*, upload: ImportUpload) -> list[str]:
+    with upload.file.open("rb") as stored:
+        headers, _rows = file_rows(stored.read())
+    return headers
+
+
+@transaction.atomic
+def import_mapping_set(*, actor: Any, upload: ImportUpload, mapping: dict[str, Any]) -> None:
+    _check_manager(actor, upload.workshop)
+    if upload.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE):
+        raise ImportFileError(_("This file is already being imported"))
+    upload.mapping = mapping
+    upload.state = ImportState.UPLOADED
+    upload.save(update_fields=["mapping", "state"])
+
+
+def import_queue(*, actor: Any, upload: ImportUpload) -> ImportUpload:
+    """Check the file once more and hand it to the import task."""
+    from exchange.workshops.tasks import reflection_import_task
+
+    _check_manager(actor, upload.workshop)
+    if upload.state not in (ImportState.UPLOADED, ImportState.FAILED):
+        raise ImportFileError(_("This file is already being imported"))
+    check = import_check(upload=upload)
+    if not check.ok:
+        raise ImportFileError(_("Correct the errors in the file, then upload it again"))
+    with transaction.atomic():
+        claimed = ImportUpload.objects.filter(
+            pk=upload.pk, state__in=(ImportState.UPLOADED, ImportState.FAILED)
+        ).update(state=ImportState.QUEUED, error="", rows_total=len(check.rows), rows_done=0)
+        if not claimed:
+            raise ImportFileError(_("This file is already being imported"))
+        audit_log(actor=actor, action="reflection_import.queue", target=upload.workshop)
+        transaction.on_commit(lambda: reflection_import_task.enqueue(upload_id=upload.pk))
+    upload.refresh_from_db()
+    return upload
+
+
+def import_run(
+    *,
+    upload: ImportUpload,
+    actor: Any = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportBatch:
+    """Redact and write every new row of the upload in one transaction; all or nothing.
+
+    Redaction (the slow part) runs before the transaction so that progress can be reported;
+    the workshop row is locked while duplicates are checked again and rows are written, so
+    two imports of the same file at once cannot both write it.
+    """
+    workshop = upload.workshop
+    check = import_check(upload=upload)
+    if not check.ok:
+        raise ImportFileError(str(check.errors[0]))
+    redacted_texts: dict[str, tuple[str, int]] = {}
+    redacted_groups: dict[str, str] = {}
+    redacted: list[tuple[str, int, str]] = []
+    for done, row in enumerate(check.rows, start=1):
+        result = redacted_texts.get(row.text)
+        if result is None:
+            result = redacted_texts[row.text] = reflection_redact(row.text)
+        group = redacted_groups.get(row.group)
+        if group is None:
+            group = redacted_groups[row.group] = reflection_redact(row.group)[0]
+        redacted.append((result[0], result[1], group))
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+    with transaction.atomic():
+        Workshop.objects.select_for_update().get(pk=workshop.pk)
+        existing = _existing_fingerprints(workshop)
+        prompts = _workshop_prompts(workshop)
+        last = Prompt.objects.filter(workshop=workshop).aggregate(last=Max("position"))["last"]
+        position = -1 if last is None else last
+        batch = ImportBatch.objects.create(
+            workshop=workshop,
+            original_name=upload.original_name,
+            imported_by=actor or upload.uploaded_by,
+            row_count=check.total_rows,
+        )
+        reflections: list[Reflection] = []
+        skipped = check.duplicates
+        for row, (text, count, group) in zip(check.rows, redacted, strict=True):
+            if row.fingerprint in existing:
+                skipped += 1
+                continue
+            key = " ".join(row.prompt_text.casefold().split())
+            prompt = prompts.get(key)
+            if prompt is None:
+                position += 1
+                prompt = prompts[key] = Prompt.objects.create(
+                    workshop=workshop, text=row.prompt_text, position=position
+                )
+            reflections.append(
+                Reflection(
+                    prompt=prompt,
+                    text=text,
+                    redaction_count=count,
+                    created_at=row.created_at,
+                    group=group,
+                    source=ReflectionSource.IMPORT,
+                    import_batch=batch,
+                    fingerprint=row.fingerprint,
+                )
+            )
+        Reflection.objects.bulk_create(reflections, batch_size=BULK_BATCH_SIZE)
+        batch.imported_count = len(reflections)
+        batch.duplicate_count = skipped
+        batch.redacted_count = sum(1 for r in reflections if r.redaction_count)
+        batch.save(update_fields=["imported_count", "duplicate_count", "redacted_count"])
+        audit_log(
+            actor=actor or upload.uploaded_by,
+            action="reflection_import.run",
+            target=batch,
+            workshop=workshop.pk,
+            imported=batch.imported_count,
+            duplicates=skipped,
+            redacted=batch.redacted_count,
+        )
+    if progress is not None:
+        progress(len(check.rows))
+    return batch

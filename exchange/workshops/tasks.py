@@ -1,0 +1,41 @@
+"""Background work for workshops, run by `manage.py db_worker`."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def reflection_import_task(*, upload_id: int) -> int | None:
+    """Import a queued upload; returns the ImportBatch id. Safe to run twice: only a queued
+    upload is claimed, and the import itself is one transaction."""
+    from exchange.workshops.imports import ImportFileError, import_run
+    from exchange.workshops.models import ImportState, ImportUpload
+
+    claimed = ImportUpload.objects.filter(pk=upload_id, state=ImportState.QUEUED).update(
+        state=ImportState.RUNNING
+    )
+    if not claimed:
+        return None
+    upload = ImportUpload.objects.select_related("workshop", "workshop__series").get(pk=upload_id)
+
+    def progress(done: int) -> None:
+        ImportUpload.objects.filter(pk=upload_id).update(rows_done=done)
+
+    try:
+        batch = import_run(upload=upload, progress=progress)
+    except ImportFileError as error:
+        ImportUpload.objects.filter(pk=upload_id).update(
+            state=ImportState.FAILED, error=error.message
+        )
+        return None
+    except Exception:
+        ImportUpload.objects.filter(pk=upload_id).update(
+            state=ImportState.FAILED, error="The import stopped unexpectedly. Try again."
+        )
+        raise
+    ImportUpload.objects.filter(pk=upload_id).update(state=ImportState.DONE, batch=batch)
+    stored = upload.file.name
+    if stored:
+        upload.file.storage.delete(stored)
+    return batch.pk
