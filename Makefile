@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
 .PHONY: help install assets run dev test test-sqlite test-postgres test-analysis lint chromium postgres demo \
-	bench-gallery bench-booking bench-comments bench-synthesis models sentiment-model messages clean
+	bench-gallery bench-booking bench-comments bench-import bench-synthesis models sentiment-model messages clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -87,6 +87,9 @@ bench-booking: install
 
 bench-comments: install
 	$(PY) bench/comments.py
+
+bench-import: install  ## 50,000 survey rows imported into one workshop (PostgreSQL)
+	$(PY) bench/import_rows.py
 
 bench-synthesis: install  ## quality and scale figures for the analysis engine (needs ../shared)
 	$(PY) bench/synthesis_quality.py

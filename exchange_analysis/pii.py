@@ -158,8 +158,9 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 # Cheap tests that let _spans skip patterns that cannot match (most texts have no digits, no
 # "@" and no URL): each is true for every text its patterns could match, so results never
-# change, and redaction runs about three times faster on typical survey answers. Casefolding
-# keeps the case-insensitive patterns' Unicode matches ("ſ" for "s", "K" for "k").
+# change, and redaction runs about four times faster on typical survey answers. Casefolding
+# keeps the case-insensitive patterns' Unicode matches (the long s U+017F for "s", the Kelvin
+# sign U+212A for "k").
 _DIGIT = re.compile(r"\d")
 _CALLED_WORDS = ("call", "nam", "ask", "thank", "pra", "shout")
 

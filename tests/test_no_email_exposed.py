@@ -15,6 +15,7 @@ from django.urls import reverse
 from exchange.api.api import api
 from exchange.api.services import api_token_create
 from exchange.events.services import booking_create, booking_switch_mode
+from exchange.workshops.models import ImportBatch
 from tests.conversation.factories import CommentFactory, DiscussionFactory
 from tests.events.factories import SessionFactory
 from tests.factories import (
@@ -24,6 +25,12 @@ from tests.factories import (
     SubmittedExampleFactory,
     TagFactory,
     UserFactory,
+)
+from tests.workshops.factories import (
+    PromptFactory,
+    ReflectionFactory,
+    WorkshopFactory,
+    WorkshopSeriesFactory,
 )
 
 SECRET_ADDRESSES = [
@@ -88,7 +95,15 @@ def world(db):
     for person in (alice, bob, nameless):
         booking = booking_create(user=person, session=session, mode="in_person")
     booking_switch_mode(user=nameless, booking=booking, mode="online")
+    # Workshops: every author facilitates the series and imported into its workshop.
+    series = WorkshopSeriesFactory(facilitators=[alice, bob, nameless])
+    prompt = PromptFactory(workshop=WorkshopFactory(series=series))
+    ReflectionFactory(prompt=prompt)
+    ImportBatch.objects.create(
+        workshop=prompt.workshop, original_name="survey.csv", imported_by=nameless
+    )
     return {
+        "prompt": prompt,
         "campaign": campaign,
         "tag": tag,
         "published": published,
@@ -113,6 +128,15 @@ def page_urls(world) -> list[str]:
     urls += [
         reverse("events:list"),
         reverse("events:detail", kwargs={"slug": world["session"].event.slug}),
+    ]
+    workshop = world["prompt"].workshop
+    urls += [
+        reverse("workshops:series_list"),
+        reverse("workshops:series_detail", kwargs={"slug": workshop.series.slug}),
+        reverse("workshops:join"),
+        reverse("workshops:join_workshop", kwargs={"code": workshop.join_code}),
+        reverse("workshops:wall", kwargs={"code": workshop.join_code}),
+        reverse("workshops:wall_fragment", kwargs={"code": workshop.join_code}),
     ]
     first = reverse("examples:detail", kwargs={"pk": world["published"][0].pk})
     urls += [first + "?comments=oldest", first + "?comments=newest&cpage=2"]
@@ -175,6 +199,25 @@ def test_no_email_in_the_api(client, world, viewer):
         assert "@" not in body.replace("@context", "") or url.endswith(("openapi.json", "docs")), (
             url
         )
+
+
+def test_no_email_on_a_co_facilitators_workshop_pages(client, world):
+    """Another facilitator of the series sees names at most, never addresses."""
+    from exchange.core.permissions import Role
+
+    workshop = world["prompt"].workshop
+    colleague = UserFactory(roles=[Role.FACILITATOR], email="colleague@example.net")
+    workshop.series.facilitators.add(colleague)
+    client.force_login(colleague)
+    slug = workshop.series.slug
+    for url in (
+        reverse("workshops:series_detail", kwargs={"slug": slug}),
+        reverse("workshops:workshop_manage", kwargs={"slug": slug, "pk": workshop.pk}),
+        reverse("workshops:wall", kwargs={"code": workshop.join_code}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert leaks(response.content.decode()) == [], url
 
 
 def test_anonymous_example_hides_the_author_name(client, world):

@@ -101,8 +101,8 @@ class ReflectionForm(forms.Form):
         self.fields["prompt"].choices = [(p.pk, p.text) for p in prompts]
         fields: list[Any] = []
         if len(prompts) == 1:
-            self.fields["prompt"].widget = forms.HiddenInput()
-            self.fields["prompt"].initial = prompts[0].pk
+            # One open question: it is the label of the text box, not a choice to make.
+            del self.fields["prompt"]
             self.fields["text"].label = prompts[0].text
         else:
             fields.append(Field.radios("prompt", legend_size="m"))
@@ -110,6 +110,12 @@ class ReflectionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(*fields)
+
+    def chosen_prompt(self) -> Prompt | None:
+        if len(self.prompts) == 1:
+            return self.prompts[0]
+        chosen = self.cleaned_data.get("prompt")
+        return next((p for p in self.prompts if p.pk == chosen), None)
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

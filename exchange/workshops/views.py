@@ -324,7 +324,7 @@ def join_workshop(request: HttpRequest, code: str) -> HttpResponse:
     device, new_device = _device_id(request)
     form = ReflectionForm(request.POST or None, prompts=prompts)
     if request.method == "POST" and prompts and form.is_valid():
-        prompt = next((p for p in prompts if p.pk == form.cleaned_data["prompt"]), None)
+        prompt = form.chosen_prompt()
         if prompt is None:
             form.add_error("prompt", _("Choose the question you are answering"))
         else:

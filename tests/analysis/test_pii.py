@@ -103,11 +103,11 @@ def test_skipping_patterns_that_cannot_match_never_changes_the_result(monkeypatc
         "ring 07700900123 or see WWW.example.org",
         "I live in LS1 4AB now, at 12 Acacia Avenue, Leeds",
         "THANKS TO Emma Watson and a nurse Called Bukola",
-        "aſk for Sarah Jones",  # a long s matches "s" in a case-insensitive pattern
+        "a\u017fk for Sarah Jones",  # a long s matches "s" in a case-insensitive pattern
         "My name is Priya. HTTPS://example.org/x",
         "no personal data here at all, just a reflection on working together",
     ]
-    letters = st.sampled_from(list("aAsSkKtThHnNmMcClLeE@.:/ 0123456789ſKİwWpP"))
+    letters = st.sampled_from(list("aAsSkKtThHnNmMcClLeE@.:/ 0123456789wWpP\u017f\u212a\u0130"))
     fragments = st.lists(st.one_of(letters, st.sampled_from(samples)), max_size=12)
 
     def both(text: str) -> tuple[list, list]:

@@ -70,7 +70,9 @@ def run_import(django_capture_on_commit_callbacks):
     ids=["utf-8", "utf-8-bom", "windows-1252"],
 )
 def test_encodings_all_import(facilitator, workshop, encode, run_import):
-    content = encode(HEADER + ROWS + "06/05/2026,What got in the way?,Café rota – “always” late,\n")
+    content = encode(
+        HEADER + ROWS + "06/05/2026,What got in the way?,Café rota \u2013 “always” late,\n"
+    )
     upload = _mapped(facilitator, workshop, content)
     # The byte-order mark is not part of the first heading.
     assert imports.import_headers(upload=upload)[0] == "Timestamp"
@@ -79,7 +81,7 @@ def test_encodings_all_import(facilitator, workshop, encode, run_import):
 
     assert upload.state == ImportState.DONE
     texts = set(Reflection.objects.values_list("text", flat=True))
-    assert "Café rota – “always” late" in texts
+    assert "Café rota \u2013 “always” late" in texts
     assert "Ring [NAME] on [PHONE]" in texts
 
 
@@ -125,7 +127,9 @@ def test_xlsx_with_real_dates(facilitator, workshop, run_import):
     upload = _mapped(facilitator, workshop, buffer.getvalue(), mapping, name="survey.xlsx")
 
     check = imports.import_check(upload=upload)
-    assert check.ok and check.blank_rows == 1 and len(check.rows) == 3
+    assert check.ok
+    assert check.blank_rows == 1
+    assert len(check.rows) == 3
     upload = run_import(facilitator, upload)
 
     rows = list(Reflection.objects.order_by("created_at"))
@@ -236,9 +240,13 @@ def test_same_words_on_another_day_or_table_are_not_duplicates(facilitator, work
 )
 def test_unreadable_files_are_refused_with_a_reason(facilitator, prompt, content, message):
     workshop = prompt.workshop
-    with pytest.raises(imports.ImportFileError) as error:
+
+    def upload_and_check() -> None:
         upload = _mapped(facilitator, workshop, content, {"text": "Answer", "prompt_id": prompt.pk})
         imports.import_check(upload=upload)
+
+    with pytest.raises(imports.ImportFileError) as error:
+        upload_and_check()
     assert message in error.value.message
 
 
@@ -275,7 +283,7 @@ def test_huge_cells_are_errors_not_crashes(facilitator, workshop):
 
 
 def test_semicolon_separated_files_are_read(facilitator, workshop):
-    content = "Answer;Date\nOne team at last;03/05/2026\nWe kept the huddles;04/05/2026\n".encode()
+    content = b"Answer;Date\nOne team at last;03/05/2026\nWe kept the huddles;04/05/2026\n"
     prompt = Prompt.objects.create(workshop=workshop, text="Keep?", position=0)
     upload = _mapped(
         facilitator, workshop, content, {"text": "Answer", "date": "Date", "prompt_id": prompt.pk}
@@ -337,4 +345,5 @@ def test_parse_date(value, expected):
     if expected is None:
         assert parsed is None
     else:
-        assert parsed is not None and parsed.replace(tzinfo=None) == expected
+        assert parsed is not None
+        assert parsed.replace(tzinfo=None) == expected

@@ -25,7 +25,6 @@ from tests.workshops.factories import (
     PromptFactory,
     ReflectionFactory,
     WorkshopFactory,
-    WorkshopSeriesFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +176,8 @@ def test_hiding_is_audited_and_leaves_the_synthesis(facilitator, prompt):
     assert list(selectors.reflection_list_for_synthesis()) == [shown]
     assert list(selectors.wall_reflections(workshop=prompt.workshop)) == [shown]
     entry = AuditEntry.objects.get(action="reflection.hide")
-    assert entry.actor == facilitator and entry.target_id == str(hidden.pk)
+    assert entry.actor == facilitator
+    assert entry.target_id == str(hidden.pk)
 
     services.reflection_hidden_set(actor=facilitator, reflection=hidden, is_hidden=False)
     assert AuditEntry.objects.filter(action="reflection.unhide").exists()

@@ -62,7 +62,8 @@ def test_series_page_shows_workshops_and_resources_and_links_for_facilitators(
     managed = facilitator_client.get(url)
 
     assert public.status_code == 200
-    assert b"May workshop" in public.content and b"1-2-4-All" in public.content
+    assert b"May workshop" in public.content
+    assert b"1-2-4-All" in public.content
     assert b"Add a workshop" not in public.content
     assert b"Add a workshop" in managed.content
 
@@ -196,7 +197,33 @@ def test_anonymous_participant_posts_to_the_open_prompt(client, prompt):
     assert not Reflection.objects.filter(prompt=closed).exists()
 
 
+def test_with_one_open_prompt_it_is_the_question_asked(client, prompt):
+    page = client.get(_join_url(prompt.workshop)).content.decode()
+    assert 'name="prompt"' not in page
+    assert '<label class="govuk-label govuk-label--m" for="id_text">' in page or prompt.text in page
+
+    response = client.post(_join_url(prompt.workshop), {"text": "No choice needed"})
+
+    assert response.status_code == 302
+    assert Reflection.objects.get().prompt == prompt
+
+
+def test_with_several_open_prompts_people_choose(client, prompt):
+    other = PromptFactory(workshop=prompt.workshop, is_open=True, text="What got in the way?")
+    page = client.get(_join_url(prompt.workshop)).content.decode()
+    assert 'type="radio"' in page
+    assert "What got in the way?" in page
+
+    missing = client.post(_join_url(prompt.workshop), {"text": "Which one?"})
+    assert "Choose the question you are answering" in missing.content.decode()
+    assert "Which one?" in missing.content.decode()
+
+    client.post(_join_url(prompt.workshop), {"prompt": other.pk, "text": "Forms"})
+    assert Reflection.objects.get().prompt == other
+
+
 def test_posting_to_a_closed_prompt_is_refused(client, prompt):
+    PromptFactory(workshop=prompt.workshop, is_open=True)
     closed = PromptFactory(workshop=prompt.workshop, is_open=False)
     response = client.post(
         _join_url(prompt.workshop), {"prompt": closed.pk, "text": "Sneaky", "website": ""}
@@ -435,7 +462,8 @@ def test_resources_added_listed_downloaded_and_removed(client, facilitator_clien
     assert response.status_code == 302
     resource = SeriesResource.objects.get()
     page = client.get(reverse("workshops:series_detail", kwargs={"slug": series.slug}))
-    assert b"Running order" in page.content and b"How each workshop ran" in page.content
+    assert b"Running order" in page.content
+    assert b"How each workshop ran" in page.content
 
     download = client.get(
         reverse(
