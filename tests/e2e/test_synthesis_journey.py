@@ -34,7 +34,7 @@ def survey_csv() -> bytes:
     writer.writerow(["Answer", "Date", "Table"])
     months = ("2026-05-14", "2026-06-11", "2026-07-09", "2026-08-20")
     for n in range(12):
-        for topic, sentences in TOPICS.items():
+        for sentences in TOPICS.values():
             text = sentences[n % len(sentences)] + ("" if n < 5 else f" (table {n})")
             writer.writerow([text, months[n % 4], f"Table {n % 3 + 1}"])
     return out.getvalue().encode("utf-8")
