@@ -154,6 +154,29 @@ def published_count(url: str) -> int:
     return int(row[0]) if row else 0
 
 
+def bench_env(database: str, var_name: str, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark on its own PostgreSQL database and var directory, also
+    applied to this process (which then sets Django up in it) and its working directory."""
+    var_dir = ROOT / "var" / var_name
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG_SERVER}/{database}",
+        "DEBUG": "0",
+        "EXCHANGE_VAR_DIR": str(var_dir),
+        "SECRET_KEY": "bench-only-not-secret",
+        "DJANGO_SETTINGS_MODULE": "exchange.settings",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    os.environ.update({key: value for key, value in env.items() if key != "PYTHONPATH"})
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    return env
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True)
 

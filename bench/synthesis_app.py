@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from gallery import PG_SERVER, admin_sql, log, manage, postgres_ensure  # noqa: E402
+from gallery import admin_sql, bench_env, log, manage, postgres_ensure  # noqa: E402
 
 DATABASE = "exchange_bench_synthesis"
 TOPICS = {
@@ -119,24 +119,11 @@ def main() -> None:
     if not 1 <= args.n <= 100_000:
         sys.exit("--n must be between 1 and 100,000")
 
-    db_url = f"{PG_SERVER}/{DATABASE}"
-    var_dir = ROOT / "var" / "bench_synthesis"
-    var_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DEBUG": "0",
-        "EXCHANGE_VAR_DIR": str(var_dir),
-        "SECRET_KEY": "bench-only-not-secret",
-        "DJANGO_SETTINGS_MODULE": "exchange.settings",
-        "TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "LOG_LEVEL": "ERROR",
-    }
-    for key in ("DATABASE_URL", "DEBUG", "EXCHANGE_VAR_DIR", "SECRET_KEY", "TASK_BACKEND"):
-        os.environ[key] = env[key]
-    os.environ["DJANGO_SETTINGS_MODULE"] = "exchange.settings"
-    os.environ["LOG_LEVEL"] = "ERROR"
-    os.chdir(ROOT)
+    env = bench_env(
+        DATABASE,
+        "bench_synthesis",
+        TASK_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+    )
 
     postgres_ensure()
     log(f"Creating database {DATABASE}...")

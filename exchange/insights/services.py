@@ -35,7 +35,7 @@ from exchange.insights.models import (
 )
 from exchange.insights.sources import SourceText, source_texts
 from exchange.insights.trend import trend_compute
-from exchange_analysis import ThemeModel, analyse
+from exchange_analysis import Assignment, ThemeModel, analyse
 
 logger = logging.getLogger(__name__)
 
@@ -269,6 +269,26 @@ def _model_load(synthesis: Synthesis) -> ThemeModel:
         return ThemeModel.load(directory)
 
 
+def _item(
+    synthesis: Synthesis, text: SourceText, a: Assignment, *, theme_id: int | None, quoted: bool
+) -> SynthesisItem:
+    return SynthesisItem(
+        synthesis=synthesis,
+        source_kind=text.kind,
+        source_id=text.source_id,
+        text=text.text,
+        date=text.date,
+        group=text.group[:200],
+        theme_id=theme_id,
+        subtheme=a.subtheme,
+        confidence=a.confidence,
+        is_weak=a.weak_fit,
+        sentiment=a.sentiment,
+        is_suggested_quote=quoted,
+        is_quote=quoted,
+    )
+
+
 def _run_full(synthesis: Synthesis, texts: list[SourceText]) -> None:
     if not texts:
         raise SynthesisError(_("The sources you chose hold no texts yet"))
@@ -294,20 +314,8 @@ def _run_full(synthesis: Synthesis, texts: list[SourceText]) -> None:
         by_engine_id = {theme.id: row for theme, row in zip(result.themes, themes, strict=True)}
         SynthesisItem.objects.bulk_create(
             (
-                SynthesisItem(
-                    synthesis=synthesis,
-                    source_kind=text.kind,
-                    source_id=text.source_id,
-                    text=text.text,
-                    date=text.date,
-                    group=text.group[:200],
-                    theme=by_engine_id[a.theme],
-                    subtheme=a.subtheme,
-                    confidence=a.confidence,
-                    is_weak=a.weak_fit,
-                    sentiment=a.sentiment,
-                    is_suggested_quote=a.index in quoted,
-                    is_quote=a.index in quoted,
+                _item(
+                    synthesis, text, a, theme_id=by_engine_id[a.theme].pk, quoted=a.index in quoted
                 )
                 for text, a in zip(texts, result.assignments, strict=True)
             ),
@@ -338,18 +346,12 @@ def _run_incremental(synthesis: Synthesis, texts: list[SourceText]) -> None:
             raise SynthesisError(_("This synthesis has no themes: run it from scratch"))
         SynthesisItem.objects.bulk_create(
             (
-                SynthesisItem(
-                    synthesis=synthesis,
-                    source_kind=text.kind,
-                    source_id=text.source_id,
-                    text=text.text,
-                    date=text.date,
-                    group=text.group[:200],
+                _item(
+                    synthesis,
+                    text,
+                    a,
                     theme_id=theme_of_subtheme.get(a.subtheme, largest.pk if largest else None),
-                    subtheme=a.subtheme,
-                    confidence=a.confidence,
-                    is_weak=a.weak_fit,
-                    sentiment=a.sentiment,
+                    quoted=False,
                 )
                 for text, a in zip(new, assignments, strict=True)
             ),

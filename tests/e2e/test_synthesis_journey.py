@@ -19,12 +19,13 @@ from pypdf import PdfReader
 from exchange.core.permissions import Role
 from exchange.insights.models import Synthesis
 from exchange.workshops.models import Reflection
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.test_events_journey import signed_in_page
+from tests.e2e.test_workshops_journey import QUESTION, participant_page, post_reflection
+from tests.factories import UserFactory
 from tests.insights.factories import TOPICS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-QUESTION = "What should we keep doing together?"
 BUILD_QUESTION = "Who will keep the shared rota going this winter?"
 
 
@@ -44,15 +45,8 @@ def test_workshop_to_published_report(live_server, browser, axe, tmp_path: Path)
     facilitator = UserFactory(
         email="fola@example.net", display_name="Fola", roles=[Role.FACILITATOR]
     )
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
-    page = context.new_page()
+    context, page = signed_in_page(browser, live_server, axe, facilitator.email)
     page.set_default_timeout(60_000)
-    page.goto(reverse("account_login"))
-    axe.check(page)
-    page.get_by_label("Email address").fill(facilitator.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Sign out").wait_for()
 
     # A series, a workshop and a question, opened for live capture.
     page.goto(reverse("workshops:series_list"))
@@ -89,19 +83,8 @@ def test_workshop_to_published_report(live_server, browser, axe, tmp_path: Path)
         "The shared rota let nurses swap shifts without waiting for a manager",
         "Working across organisations was easy in the crisis but the silos came back",
     ):
-        anonymous = browser.new_context(base_url=live_server.url)
-        visitor = anonymous.new_page()
-        visitor.set_default_timeout(30_000)
-        visitor.goto(reverse("workshops:join"))
-        axe.check(visitor)
-        visitor.get_by_label("Workshop code").fill(code)
-        visitor.get_by_role("button", name="Join").click()
-        visitor.get_by_role("heading", name="May workshop", level=1).wait_for()
-        axe.check(visitor)
-        visitor.get_by_label(QUESTION).fill(text)
-        visitor.get_by_role("button", name="Post your reflection").click()
-        visitor.get_by_text("Your reflection is on the wall").wait_for()
-        axe.check(visitor)
+        anonymous, visitor = participant_page(browser, live_server, axe, code)
+        post_reflection(visitor, axe, text)
         anonymous.close()
     assert Reflection.objects.filter(source="live").count() == 2
 
