@@ -410,6 +410,8 @@ def _insights_world() -> dict:
             reports["theme"] = theme
             reports["question"] = Question.objects.create(theme=theme, text="What next?")
     return reports
+
+
 def _workshops_world(facilitator: User) -> dict:
     """The facilitator's series with a workshop, an open prompt, a reflection, a resource and
     an upload being imported; and another facilitator's series."""
