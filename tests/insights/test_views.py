@@ -359,3 +359,27 @@ def test_no_comments_on_an_unpublished_report(client, synthesis):
     url = reverse("insights:report_comment", kwargs={"slug": synthesis.slug})
     assert client.get(url).status_code == 404
     assert client.post(url, {"body": "Hello"}).status_code == 404
+
+
+def test_reply_to_a_comment_on_a_report(client, published):
+    from django.contrib.contenttypes.models import ContentType
+
+    from exchange.conversation.models import CommentState, Discussion
+    from tests.conversation.factories import CommentFactory
+
+    discussion = Discussion.objects.create(
+        content_type=ContentType.objects.get_for_model(published), object_id=published.pk
+    )
+    comment = CommentFactory(discussion=discussion, state=CommentState.VISIBLE)
+    reader = UserFactory()
+    PolicyAcceptanceFactory(user=reader)
+    client.force_login(reader)
+    url = reverse("conversation:comment_reply", kwargs={"pk": comment.pk})
+
+    response = client.post(url, {"body": "We saw the same."})
+
+    assert response.status_code == 302
+    assert response.url.startswith(published.get_absolute_url())
+    assert comment.replies.count() == 1
+    services.synthesis_unpublish(actor=published.created_by, synthesis=published)
+    assert client.get(url).status_code == 404
