@@ -201,7 +201,7 @@ def comment_post(
     """
     _check_may_comment(actor)
     if not target_is_open(target):
-        raise ConversationError(_("You can only comment on published pages"))
+        raise ConversationError(_("You can only comment on published examples"))
     body = _check_body(body)
     accepted = has_accepted_policy(actor)
     if not accepted and not policy_accepted:
