@@ -15,7 +15,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
 .PHONY: help install assets run dev test test-sqlite test-postgres test-analysis lint chromium postgres demo \
-	bench-gallery bench-booking bench-comments bench-import bench-synthesis models sentiment-model messages clean
+	bench-gallery bench-booking bench-comments bench-import bench-synthesis bench-synthesis-app models sentiment-model messages clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -94,6 +94,9 @@ bench-import: install  ## 50,000 survey rows imported into one workshop (Postgre
 bench-synthesis: install  ## quality and scale figures for the analysis engine (needs ../shared)
 	$(PY) bench/synthesis_quality.py
 	$(PY) bench/synthesis_scale.py
+
+bench-synthesis-app: install  ## 10,000 reflections from "Run synthesis" to a ready theme board (PostgreSQL)
+	$(PY) bench/synthesis_app.py
 
 MODELBUILD ?= var/modelbuild
 

@@ -169,7 +169,8 @@ def bench_environment(*, database: str, var_dir: Path, **extra: str) -> dict[str
         **extra,
     }
     os.environ.update({key: value for key, value in env.items() if key != "PATH"})
-    sys.path.insert(0, str(ROOT))
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     return env
 

@@ -45,6 +45,7 @@ COVERED_NAMESPACES = {
     "events",
     "sustain",
     "workshops",
+    "insights",
 }
 COVERED_PREFIXES = ("account_",)
 
@@ -193,6 +194,31 @@ MATRIX = [
     Row("sustain:measure_upload", "measure", (LOGIN, 404, 200, 200, 404, 404, 200)),
     Row("sustain:measure_upload_confirm", "measure", (LOGIN, 405, 405, 405, 405, 405, 405)),
     Row("sustain:measure_value_delete", "measure_value", (LOGIN, 404, 200, 200, 404, 404, 200)),
+    # Syntheses: everyone reads published reports (and their PDF and data), signed-in people
+    # comment on them; facilitators (and administrators) run syntheses, edit their themes and
+    # preview unpublished reports ("draft_report"), which no one else may learn exist.
+    Row("insights:report_list", "", (200, 200, 200, 200, 200, 200, 200)),
+    Row("insights:report", "report", (200, 200, 200, 200, 200, 200, 200)),
+    Row("insights:report", "draft_report", (404, 404, 404, 404, 404, 200, 200)),
+    Row("insights:report_pdf", "report", (200, 200, 200, 200, 200, 200, 200)),
+    Row("insights:report_pdf", "draft_report", (404, 404, 404, 404, 404, 200, 200)),
+    Row("insights:report_data", "report_csv", (200, 200, 200, 200, 200, 200, 200)),
+    Row("insights:report_data", "draft_report_csv", (404, 404, 404, 404, 404, 200, 200)),
+    Row("insights:report_comment", "report", (LOGIN, 200, 200, 200, 200, 200, 200)),
+    Row("insights:report_comment", "draft_report", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("insights:manage_list", "", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:synthesis_create", "", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:board", "synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:synthesis_edit", "synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:synthesis_run", "synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:theme_merge", "synthesis", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("insights:synthesis_publish", "synthesis", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("insights:theme", "theme", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:theme_split", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("insights:theme_quotes", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("insights:theme_move", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("insights:question_add", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("insights:question_delete", "question", (LOGIN, 403, 403, 403, 403, 405, 405)),
     # Workshops: anyone reads series pages, joins with a code (no account) and sees the wall;
     # facilitators listed on a series (and administrators) run it. "series" is the
     # facilitator's series, "other_series" one they are not listed on.
@@ -311,6 +337,7 @@ def build_world() -> tuple[dict, dict]:
     objects.update(_events_world(author))
     objects.update(_measures_world(objects["published"], objects["draft"]))
     objects["event"].organisers.add(organiser)
+    objects.update(_insights_world())
     objects["comment"] = CommentFactory(
         author=author, discussion=DiscussionFactory(example=objects["published"])
     )
@@ -347,6 +374,8 @@ def world(django_db_setup, django_db_blocker):
             objects["other_series"].delete()
             objects["event"].delete()
             objects["past_session"].event.delete()
+            objects["report"].delete()
+            objects["draft_report"].delete()
             Example.objects.filter(campaign=campaign).delete()
             campaign.delete()
             # Left behind, it would collide with tests that create the same tag.
@@ -425,6 +454,42 @@ def _measures_world(published: Example, draft: Example) -> dict:
     }
 
 
+def _insights_world() -> dict:
+    """A published synthesis report and an unpublished one with a theme, texts and a question
+    (written straight to the database: the engine's run is tested in tests/insights)."""
+    import datetime as dt
+
+    from exchange.insights.models import Question, RunStatus, Synthesis, SynthesisItem, Theme
+
+    reports = {}
+    for key, published in (("report", True), ("draft_report", False)):
+        synthesis = Synthesis.objects.create(
+            title=f"Matrix {key}",
+            slug=f"matrix-{key}".replace("_", "-"),
+            sources={"examples": True},
+            status=RunStatus.READY,
+            is_published=published,
+            published_at=timezone.now() if published else None,
+        )
+        theme = Theme.objects.create(synthesis=synthesis, label="Shared rotas", size=2)
+        for n in range(2):
+            SynthesisItem.objects.create(
+                synthesis=synthesis,
+                source_kind="example",
+                source_id=n + 1,
+                text=f"The shared rota worked ({n})",
+                date=dt.date(2026, 5 + n, 1),
+                theme=theme,
+                is_quote=True,
+            )
+        reports[key] = synthesis
+        if not published:
+            reports["synthesis"] = synthesis
+            reports["theme"] = theme
+            reports["question"] = Question.objects.create(theme=theme, text="What next?")
+    return reports
+
+
 def _workshops_world(facilitator: User) -> dict:
     """The facilitator's series with a workshop, an open prompt, a reflection, a resource and
     an upload being imported; and another facilitator's series."""
@@ -497,6 +562,10 @@ def url_for(row: Row, objects: dict) -> str:
         kwargs = {"slug": objects["event"].slug}
     elif target == "calendar_feed":
         kwargs = {"token": objects["calendar_feed"].token}
+    elif target in ("report", "draft_report"):
+        kwargs = {"slug": objects[target].slug}
+    elif target in ("report_csv", "draft_report_csv"):
+        kwargs = {"slug": objects[target.removesuffix("_csv")].slug, "fmt": "csv"}
     elif target == "session_csv":
         kwargs = {"pk": objects["session"].pk, "fmt": "csv"}
     elif target == "campaign":

@@ -76,10 +76,12 @@ class ConversationRateLimitError(ConversationError):
 
 
 def target_is_open(target: models.Model) -> bool:
-    """Whether people may discuss and react to `target` now (a published example)."""
+    """Whether people may discuss and react to `target` now (a published example, or any
+    other model whose `discussion_is_open()` says so, e.g. a published synthesis report)."""
     if isinstance(target, Example):
         return target.status == ExampleStatus.PUBLISHED
-    return False
+    is_open = getattr(target, "discussion_is_open", None)
+    return bool(is_open()) if callable(is_open) else False
 
 
 def _target_of(discussion: Discussion) -> models.Model:

@@ -82,7 +82,13 @@ def _comment_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    example = _published_example(pk)
+    return comment_create_on(request, _published_example(pk))
+
+
+def comment_create_on(request: HttpRequest, example: Any) -> HttpResponse:
+    """The comment form of an open target (an example, a synthesis report): GET shows it,
+    POST posts and redirects to the comment on the target's page. The caller checks that the
+    target is open and that the reader is signed in."""
     ask_policy = not services.has_accepted_policy(request.user)
     if request.method == "GET":
         return _comment_page(request, form=CommentForm(ask_policy=ask_policy), example=example)
@@ -111,7 +117,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _comment_or_404(request, pk)
     target = services._target_of(parent.discussion)
-    if not isinstance(target, Example) or target.status != ExampleStatus.PUBLISHED:
+    if not services.target_is_open(target):
         raise Http404
     ask_policy = not services.has_accepted_policy(request.user)
     if request.method == "GET":

@@ -24,6 +24,8 @@ _URL_NAMES = (
     "events:list",
     "events:mine",
     "sustain:at_risk",
+    "insights:report_list",
+    "insights:manage_list",
     "workshops:series_list",
     "accounts:profile",
     "account_logout",
@@ -55,6 +57,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         _nav_item(request, _("Examples"), urls["examples:gallery"]),
         _nav_item(request, _("Campaigns"), urls["examples:campaign_list"]),
         _nav_item(request, _("Events"), urls["events:list"]),
+        _nav_item(request, _("Reports"), urls["insights:report_list"]),
     ]
     if user is not None and user.is_authenticated:
         items.append(_nav_item(request, _("My examples"), urls["examples:mine"]))
@@ -63,6 +66,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
             items.append(_nav_item(request, _("Moderation"), urls["examples:moderation_queue"]))
         if user.has_perm(Perm.VIEW_AT_RISK):
             items.append(_nav_item(request, _("At risk"), urls["sustain:at_risk"]))
+        if user.has_perm(Perm.RUN_SYNTHESIS):
+            items.append(_nav_item(request, _("Syntheses"), urls["insights:manage_list"]))
         if user.has_perm(Perm.MANAGE_WORKSHOPS):
             items.append(_nav_item(request, _("Workshops"), urls["workshops:series_list"]))
         items.append(_nav_item(request, _("Your profile"), urls["accounts:profile"]))

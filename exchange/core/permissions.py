@@ -22,6 +22,7 @@ class Perm(StrEnum):
     MANAGE_EVENTS = "events.change_event"
     VIEW_AT_RISK = "sustain.view_at_risk"
     MANAGE_WORKSHOPS = "workshops.change_workshopseries"
+    RUN_SYNTHESIS = "insights.run_synthesis"
 
 
 class Role(StrEnum):
@@ -45,6 +46,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "workshops.add_workshopseries",
         "workshops.view_workshopseries",
         "workshops.view_reflection",
+        # Syntheses: run them, edit their themes and publish reports (exchange.insights).
+        Perm.RUN_SYNTHESIS,
     ],
     Role.ORGANISER: [
         Perm.MANAGE_EVENTS,
@@ -81,6 +84,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "workshops.view_reflection",
         # Holding this marks someone who manages every series, not just their own.
         "workshops.delete_workshopseries",
+        Perm.RUN_SYNTHESIS,
     ],
 }
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from exchange.core.permissions import Perm, permission_required
+from exchange.core.spreadsheets import spreadsheet_safe
 from exchange.events import selectors, services
 from exchange.events.calendar import booking_ics as booking_ics_bytes
 from exchange.events.calendar import feed_ics
@@ -546,7 +547,7 @@ def session_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         writer.writerow(EXPORT_HEADER)
         for row in rows:
             # Neutralise spreadsheet formulas in user-typed text.
-            writer.writerow([_csv_safe(value) for value in row])
+            writer.writerow([spreadsheet_safe(value) for value in row])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -556,7 +557,7 @@ def session_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         sheet.title = "Attendees"
         sheet.append(EXPORT_HEADER)
         for row in rows:
-            sheet.append([_csv_safe(value) for value in row])
+            sheet.append([spreadsheet_safe(value) for value in row])
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(
@@ -565,7 +566,3 @@ def session_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -45,6 +45,7 @@ class TestNavigation:
             "Examples",
             "Campaigns",
             "Events",
+            "Reports",
             "Sign in",
             "Create an account",
         ]
@@ -61,11 +62,20 @@ class TestNavigation:
         assert ("Moderation", reverse("examples:moderation_queue")) in navigation
         assert ("Sign out", reverse("account_logout")) in navigation
 
+    def test_facilitators_get_the_syntheses_link(self, client):
+        client.force_login(UserFactory(roles=[Role.FACILITATOR]))
+
+        navigation = _navigation(client.get(reverse("core:accessibility")))
+
+        assert ("Syntheses", reverse("insights:manage_list")) in navigation
+        assert ("Reports", reverse("insights:report_list")) in navigation
+
     def test_other_users_do_not(self, client):
         client.force_login(UserFactory())
 
         navigation = _navigation(client.get(reverse("core:accessibility")))
 
         assert "Moderation" not in [text for text, _ in navigation]
+        assert "Syntheses" not in [text for text, _ in navigation]
         assert ("My examples", reverse("examples:mine")) in navigation
         assert ("My bookings", reverse("events:mine")) in navigation

@@ -15,6 +15,8 @@ NOT_HTML = {
     "events:calendar_feed",
     "events:booking_ics",
     "events:session_export",
+    "insights:report_pdf",
+    "insights:report_data",
     "workshops:wall_fragment",
     "workshops:join_qr",
     "workshops:resource_download",

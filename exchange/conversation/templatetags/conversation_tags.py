@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
@@ -15,9 +16,22 @@ from exchange.conversation.services import EDIT_WINDOW, target_is_open
 register = template.Library()
 
 
+def _target_urls(target: Any) -> dict[str, Any]:
+    """Where the section's forms post. Examples have reactions and following; another target
+    names its comment form's address with `discussion_comment_url()` and has comments only."""
+    comment_url = getattr(target, "discussion_comment_url", None)
+    if callable(comment_url):
+        return {"comment_url": comment_url(), "has_reactions": False}
+    return {
+        "comment_url": reverse("conversation:comment_create", kwargs={"pk": target.pk}),
+        "has_reactions": True,
+    }
+
+
 @register.inclusion_tag("conversation/_section.html", takes_context=True)
 def discussion_section(context: template.Context, target: Any) -> dict[str, Any]:
-    """The comments and reactions under a published example (nothing for unpublished ones).
+    """The comments (and reactions) under a published example or another open target
+    (nothing for unpublished ones).
 
     The comments come from a fragment rendered once for everyone (exchange/conversation/
     rendering.py); a signed-in reader's own state is one query on top. Anonymous readers get no
@@ -40,6 +54,7 @@ def discussion_section(context: template.Context, target: Any) -> dict[str, Any]
         "sort": sort if sort in selectors.SORTS else "newest",
         "thread_count": fragment.thread_count,
         "comment_count": fragment.comment_count,
+        **_target_urls(target),
         "csrf_token": context.get("csrf_token"),
     }
     if not signed_in:

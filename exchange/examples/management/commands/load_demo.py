@@ -40,6 +40,7 @@ from exchange.examples.demo_data import (
 )
 from exchange.examples.models import Campaign, Example, ExampleStatus, Tag
 from exchange.examples.search import example_search_index_update
+from exchange.insights.demo_data import insights_demo_load
 from exchange.sustain.demo_data import sustain_demo_load
 from exchange.sustain.demo_measures import demo_measures_load
 from exchange.workshops.demo_data import workshops_demo_load
@@ -277,6 +278,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_load()
         workshops_demo_load()
+        insights_demo_load()
         totals = (
             f"{User.objects.filter(email__in=[p.email for p in (*ROLE_USERS, *AUTHORS)]).count()} "
             f"demo users, {Campaign.objects.count()} campaigns, "
