@@ -20,7 +20,12 @@ from exchange.core.permissions import Role
 from exchange.insights.models import Synthesis
 from exchange.workshops.models import Reflection
 from tests.e2e.test_events_journey import signed_in_page
-from tests.e2e.test_workshops_journey import QUESTION, participant_page, post_reflection
+from tests.e2e.test_workshops_journey import (
+    QUESTION,
+    participant_page,
+    post_reflection,
+    series_workshop_and_question_create,
+)
 from tests.factories import UserFactory
 from tests.insights.factories import TOPICS
 
@@ -51,24 +56,9 @@ def test_workshop_to_published_report(live_server, browser, axe, tmp_path: Path)
     # A series, a workshop and a question, opened for live capture.
     page.goto(reverse("workshops:series_list"))
     axe.check(page)
-    page.get_by_role("link", name="Create a series").click()
-    axe.check(page)
-    page.get_by_label("Title").fill("Summer listening")
-    page.get_by_label("Slug").fill("summer-listening")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("heading", name="Summer listening", level=1).wait_for()
-    axe.check(page)
-    page.get_by_role("link", name="Add a workshop").click()
-    axe.check(page)
-    page.get_by_label("Title").fill("May workshop")
-    page.get_by_label("Starts at").fill("2026-05-14 10:00")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("heading", name="May workshop", level=1).wait_for()
-    axe.check(page)
-    page.get_by_role("link", name="Add a question").click()
-    axe.check(page)
-    page.get_by_label("Question").fill(QUESTION)
-    page.get_by_role("button", name="Save").click()
+    series_workshop_and_question_create(
+        page, axe, title="Summer listening", slug="summer-listening"
+    )
     page.get_by_role("heading", name="May workshop", level=1).wait_for()
     page.get_by_role("button", name=f"Open for live capture {QUESTION}").click()
     page.get_by_role("button", name=f"Close {QUESTION}").wait_for()

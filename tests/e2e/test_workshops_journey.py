@@ -49,21 +49,18 @@ def post_reflection(page, axe, text: str) -> None:  # type: ignore[no-untyped-de
     axe.check(page)
 
 
-def test_create_open_join_post_wall_hide_and_import(live_server, browser, axe):
-    facilitator = UserFactory(roles=[Role.FACILITATOR], email="fay@example.org")
-    context, page = signed_in_page(browser, live_server, axe, facilitator.email)
-
-    # A series, a workshop and a question.
-    page.get_by_role("link", name="Workshops").first.click()
-    page.get_by_role("heading", name="Workshops", level=1).wait_for()
-    axe.check(page)
+def series_workshop_and_question_create(  # type: ignore[no-untyped-def]
+    page, axe, *, title: str, slug: str, description: str = ""
+) -> None:
+    """From the series list: a new series, its "May workshop" and the question QUESTION."""
     page.get_by_role("link", name="Create a series").click()
     axe.check(page)
-    page.get_by_label("Title").fill("Summer of trying things")
-    page.get_by_label("Slug").fill("summer-trying")
-    page.get_by_label("Description").fill("What changed when we had to, and what to keep.")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Slug").fill(slug)
+    if description:
+        page.get_by_label("Description").fill(description)
     page.get_by_role("button", name="Save").click()
-    page.get_by_role("heading", name="Summer of trying things", level=1).wait_for()
+    page.get_by_role("heading", name=title, level=1).wait_for()
     axe.check(page)
     page.get_by_role("link", name="Add a workshop").click()
     axe.check(page)
@@ -76,6 +73,23 @@ def test_create_open_join_post_wall_hide_and_import(live_server, browser, axe):
     axe.check(page)
     page.get_by_label("Question").fill(QUESTION)
     page.get_by_role("button", name="Save").click()
+
+
+def test_create_open_join_post_wall_hide_and_import(live_server, browser, axe):
+    facilitator = UserFactory(roles=[Role.FACILITATOR], email="fay@example.org")
+    context, page = signed_in_page(browser, live_server, axe, facilitator.email)
+
+    # A series, a workshop and a question.
+    page.get_by_role("link", name="Workshops").first.click()
+    page.get_by_role("heading", name="Workshops", level=1).wait_for()
+    axe.check(page)
+    series_workshop_and_question_create(
+        page,
+        axe,
+        title="Summer of trying things",
+        slug="summer-trying",
+        description="What changed when we had to, and what to keep.",
+    )
     page.get_by_role("button", name=f"Open for live capture {QUESTION}").click()
     page.get_by_text("is open: participants can answer it now").wait_for()
     axe.check(page)
