@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 
 from exchange.api.auth import api_token_auth
 from exchange.api.pagination import BoundedLimitOffsetPagination
-from exchange.api.schemas.common import WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
+from exchange.api.schemas.common import MAX_ID, WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
 from exchange.conversation import selectors, services
 from exchange.conversation.models import Comment, CommentState
 from exchange.examples import selectors as example_selectors
@@ -26,7 +26,6 @@ from exchange.examples.models import Example
 
 router = Router(tags=["conversation"])
 
-MAX_ID = 2**63 - 1
 ReactionChoice = Literal["we_did_this", "want_to_try", "helpful"]
 
 

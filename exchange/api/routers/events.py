@@ -14,13 +14,12 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from exchange.api.auth import api_token_auth
-from exchange.api.schemas.common import WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
+from exchange.api.schemas.common import MAX_ID, WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
 from exchange.events import selectors, services
 from exchange.events.models import Booking, Event, Mode, Session
 
 router = Router(tags=["events"])
 
-MAX_ID = 2**63 - 1
 ModeChoice = Literal["in_person", "online"]
 
 

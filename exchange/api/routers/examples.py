@@ -7,7 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from exchange.api.pagination import BoundedLimitOffsetPagination
-from exchange.api.schemas.common import ErrorOut, ValidationErrorOut
+from exchange.api.schemas.common import MAX_ID, ErrorOut, ValidationErrorOut
 from exchange.api.schemas.examples import (
     SLUG_PATTERN,
     CampaignOut,
@@ -19,8 +19,6 @@ from exchange.examples import selectors
 from exchange.examples.models import Campaign, Example
 
 router = Router(tags=["examples"])
-
-MAX_ID = 2**63 - 1
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="List campaigns")

@@ -19,14 +19,13 @@ from ninja.pagination import paginate
 
 from exchange.api.auth import api_token_auth
 from exchange.api.pagination import BoundedLimitOffsetPagination
-from exchange.api.schemas.common import WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
+from exchange.api.schemas.common import MAX_ID, WRITE_ERROR_RESPONSES, ErrorOut, ValidationErrorOut
 from exchange.examples.models import Example, ExampleStatus
 from exchange.sustain import charts, selectors, services
 from exchange.sustain.models import Adoption, CheckIn, Measure
 
 router = Router(tags=["sustain"])
 
-MAX_ID = 2**63 - 1
 StatusChoice = Literal[
     "retained", "adapted", "scaled", "spread", "reverted", "stopped", "no_answer"
 ]

@@ -2,6 +2,9 @@ from typing import Any
 
 from ninja import Schema
 
+# The largest id a path may carry: PostgreSQL's bigint, so a larger one is a 422, not a crash.
+MAX_ID = 2**63 - 1
+
 
 class ErrorOut(Schema):
     detail: str
