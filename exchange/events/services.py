@@ -20,11 +20,12 @@ from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from exchange.core.models import AuditEntry
 from exchange.core.services import audit_log, email_send
 from exchange.events.models import (
     ACTIVE_STATES,
@@ -104,13 +105,30 @@ class SeatCounts(NamedTuple):
 def seat_counts(*, session: Session, mode: str) -> SeatCounts:
     """Seats held and people waiting in a mode, in one query.
 
-    Callers deciding on a seat must hold the session's lock.
+    Callers deciding on a seat must hold the session's lock. Written as SQL rather than an ORM
+    aggregate because it runs while the lock is held, on every booking: compiling the aggregate
+    cost about 0.5 ms of CPU, a quarter of the time the lock was held and so of the most
+    bookings a session can take per second. The query is the same on SQLite and PostgreSQL.
     """
-    counts = Booking.objects.filter(session=session, mode=mode, state__in=ACTIVE_STATES).aggregate(
-        taken=Count("pk", filter=Q(state__in=SEAT_STATES)),
-        waiting=Count("pk", filter=Q(state=BookingState.WAITLISTED)),
-    )
-    return SeatCounts(taken=counts["taken"], waiting=counts["waiting"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SEAT_COUNTS_SQL,
+            [*SEAT_STATES, BookingState.WAITLISTED, session.pk, mode, *ACTIVE_STATES],
+        )
+        taken, waiting = cursor.fetchone()
+    return SeatCounts(taken=int(taken or 0), waiting=int(waiting or 0))
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+_SEAT_COUNTS_SQL = (
+    f"SELECT SUM(CASE WHEN state IN ({_placeholders(SEAT_STATES)}) THEN 1 ELSE 0 END),"
+    " SUM(CASE WHEN state = %s THEN 1 ELSE 0 END)"
+    f" FROM {Booking._meta.db_table}"
+    f" WHERE session_id = %s AND mode = %s AND state IN ({_placeholders(ACTIVE_STATES)})"
+)
 
 
 def _has_free_seat(session: Session, mode: str) -> bool:
@@ -186,28 +204,135 @@ def bookings_create(
         bookings = []
         for given, mode in sorted(choices, key=lambda choice: _session_id(choice[0])):
             session = _check_bookable(sessions.get(_session_id(given)), mode)
-            state, ahead = _seat_or_queue(session, mode)
-            booking = Booking(
-                user=user,
-                session=session,
-                mode=mode,
-                state=state,
-                access_needs=access_needs.strip(),
-                dietary_requirements=dietary_requirements.strip(),
-            )
             try:
                 # No savepoint: a duplicate fails the whole request, which rolls back.
-                booking.save(force_insert=True)
+                booking = _book_seat(
+                    user=user,
+                    session=session,
+                    mode=mode,
+                    access_needs=access_needs.strip(),
+                    dietary_requirements=dietary_requirements.strip(),
+                )
             except IntegrityError as error:
                 raise BookingError(
                     _("You have already booked “%(title)s”.") % {"title": session.title}
                 ) from error
-            if state == BookingState.WAITLISTED:
-                booking.ahead = ahead
-            audit_log(actor=user, action="booking.create", target=booking, state=booking.state)
             bookings.append(booking)
         _notify_on_commit(b.pk for b in bookings if b.state == BookingState.CONFIRMED)
         return bookings
+
+
+def _book_seat(
+    *, user: Any, session: Session, mode: str, access_needs: str, dietary_requirements: str
+) -> Booking:
+    """Insert one booking and its audit entry, confirmed or waitlisted. Caller holds the lock."""
+    fields = {"access_needs": access_needs, "dietary_requirements": dietary_requirements}
+    if connection.vendor == "postgresql":
+        booking = _book_seat_in_one_statement(user=user, session=session, mode=mode, **fields)
+        if booking is not None:
+            return booking
+    state, ahead = _seat_or_queue(session, mode)
+    booking = Booking(user=user, session=session, mode=mode, state=state, **fields)
+    booking.save(force_insert=True)
+    if state == BookingState.WAITLISTED:
+        booking.ahead = ahead
+    audit_log(actor=user, action="booking.create", target=booking, state=booking.state)
+    return booking
+
+
+def _book_seat_in_one_statement(
+    *, user: Any, session: Session, mode: str, access_needs: str, dietary_requirements: str
+) -> Booking | None:
+    """PostgreSQL: count the mode, insert the booking and its audit entry in one statement.
+
+    Everything here runs while the session's lock is held, and the lock decides how many
+    bookings a session can take per second: three statements (count, booking, audit entry)
+    cost three round trips and two ORM compilations, most of the time the lock was held.
+    As one statement they cost one. It decides exactly as `_seat_or_queue` does, and returns
+    None, inserting nothing, in the one case it leaves to that: a free seat while people are
+    waiting (capacity was raised), where the queue is served first.
+    """
+    capacity = session.capacity(mode)
+    now = timezone.now()
+    reprs = {
+        state: str(Booking(session=session, mode=mode, state=state))[:255]
+        for state in (BookingState.CONFIRMED, BookingState.WAITLISTED)
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _BOOK_SEAT_SQL,
+            {
+                "user": user.pk,
+                "session": session.pk,
+                "mode": mode,
+                "unlimited": capacity is None,
+                "capacity": capacity or 0,
+                "access_needs": access_needs,
+                "dietary_requirements": dietary_requirements,
+                "now": now,
+                "content_type": ContentType.objects.get_for_model(Booking).pk,
+                "repr_confirmed": reprs[BookingState.CONFIRMED],
+                "repr_waitlisted": reprs[BookingState.WAITLISTED],
+            },
+        )
+        _taken, waiting, booking_id, state = cursor.fetchone()
+    if booking_id is None:
+        return None
+    booking = Booking(
+        pk=booking_id,
+        user=user,
+        session=session,
+        mode=mode,
+        state=state,
+        access_needs=access_needs,
+        dietary_requirements=dietary_requirements,
+        created_at=now,
+        updated_at=now,
+    )
+    booking._state.adding = False
+    booking._state.db = connection.alias
+    if state == BookingState.WAITLISTED:
+        booking.ahead = waiting
+    return booking
+
+
+def _sql_list(values: Sequence[str]) -> str:
+    """Literal SQL for a tuple of our own constants (never user input)."""
+    return ", ".join(f"'{value}'" for value in values)
+
+
+_BOOK_SEAT_SQL = f"""
+WITH counts AS (
+    SELECT COUNT(*) FILTER (WHERE state IN ({_sql_list(SEAT_STATES)})) AS taken,
+           COUNT(*) FILTER (WHERE state = '{BookingState.WAITLISTED}') AS waiting
+    FROM {Booking._meta.db_table}
+    WHERE session_id = %(session)s AND mode = %(mode)s AND state IN ({_sql_list(ACTIVE_STATES)})
+), decision AS (
+    SELECT taken, waiting,
+           CASE WHEN NOT (%(unlimited)s OR taken < %(capacity)s) THEN '{BookingState.WAITLISTED}'
+                WHEN waiting = 0 THEN '{BookingState.CONFIRMED}'
+           END AS state
+    FROM counts
+), inserted AS (
+    INSERT INTO {Booking._meta.db_table}
+        (user_id, session_id, mode, state, access_needs, dietary_requirements, cancel_reason,
+         created_at, updated_at)
+    SELECT %(user)s, %(session)s, %(mode)s, state, %(access_needs)s, %(dietary_requirements)s,
+           '', %(now)s, %(now)s
+    FROM decision WHERE state IS NOT NULL
+    RETURNING id, state
+), audited AS (
+    INSERT INTO {AuditEntry._meta.db_table}
+        (actor_id, action, target_type_id, target_id, target_repr, data, created_at)
+    SELECT %(user)s, 'booking.create', %(content_type)s, id::text,
+           CASE state WHEN '{BookingState.CONFIRMED}' THEN %(repr_confirmed)s
+                      ELSE %(repr_waitlisted)s END,
+           jsonb_build_object('state', state), %(now)s
+    FROM inserted
+)
+SELECT decision.taken, decision.waiting, inserted.id, inserted.state
+FROM decision LEFT JOIN inserted ON TRUE
+"""
 
 
 def _session_id(session: Session | int) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from exchange.core.models import AuditEntry
@@ -420,3 +420,75 @@ def test_raised_capacity_goes_to_those_waiting_before_newcomers():
     assert state(waiter) == BookingState.CONFIRMED
     assert newcomer.state == BookingState.CONFIRMED
     assert book(session).state == BookingState.WAITLISTED
+
+
+def _booked_rows(session):
+    """Each booking of `session` and its audit entry, as the database holds them."""
+    rows = []
+    for booking in Booking.objects.filter(session=session).order_by("pk"):
+        entry = AuditEntry.objects.get(action="booking.create", target_id=str(booking.pk))
+        rows.append(
+            {
+                **{
+                    field.attname: getattr(booking, field.attname)
+                    for field in Booking._meta.concrete_fields
+                    if field.attname not in ("id", "user_id", "session_id")
+                    and not isinstance(getattr(booking, field.attname), dt.datetime)
+                },
+                "audit": (
+                    entry.actor_id == booking.user_id,
+                    entry.target_type.model_class(),
+                    entry.target_repr.replace(session.title, "<session>"),
+                    entry.data,
+                ),
+            }
+        )
+    return rows
+
+
+def _book_each_way(scenario):
+    """Run `scenario` with the one-statement booking and with the ORM one; both sessions."""
+    from unittest import mock
+
+    quick = scenario()
+    with mock.patch.object(services, "_book_seat_in_one_statement", return_value=None):
+        plain = scenario()
+    return quick, plain
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the one-statement booking is PostgreSQL's"
+)
+@pytest.mark.parametrize(
+    ("capacity_in_person", "capacity_online"), [(2, 1), (1, None), (0, 0)], ids=str
+)
+def test_one_statement_booking_writes_what_the_orm_path_writes(capacity_in_person, capacity_online):
+    """The PostgreSQL fast path (count, booking and audit entry in one statement) leaves the
+    same rows, states, queue positions and returned objects as the ORM path, including the
+    case it hands back to the ORM path: a raised capacity with people waiting."""
+
+    def scenario():
+        session = SessionFactory(
+            attendance_type="hybrid",
+            capacity_in_person=capacity_in_person,
+            capacity_online=capacity_online,
+        )
+        bookings = [
+            book(session, access_needs=" step-free "),
+            book(session),
+            book(session, mode=Mode.ONLINE, dietary_requirements="vegan"),
+            book(session),
+            book(session, mode=Mode.ONLINE),
+        ]
+        session.capacity_in_person += 2
+        session.save()
+        bookings.append(book(session))  # those waiting are served first
+        returned = [
+            (b.state, getattr(b, "ahead", None), b.mode, b.access_needs, b._state.adding)
+            for b in bookings
+        ]
+        assert Booking.objects.filter(pk__in=[b.pk for b in bookings]).count() == len(bookings)
+        return returned, _booked_rows(session)
+
+    quick, plain = _book_each_way(scenario)
+    assert quick == plain
