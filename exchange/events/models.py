@@ -217,7 +217,14 @@ class Booking(models.Model):
         indexes = [models.Index(fields=["session", "mode", "state"])]
 
     def __str__(self) -> str:
-        return f"{self.session} ({self.get_mode_display()}, {self.get_state_display()})"
+        return self.describe(self.session, self.mode, self.state)
+
+    @staticmethod
+    def describe(session: Session, mode: str, state: str) -> str:
+        """What `str()` gives for a booking in `mode` and `state`, without building one."""
+        mode_label = Mode(mode).label if mode in Mode.values else mode
+        state_label = BookingState(state).label if state in BookingState.values else state
+        return f"{session} ({mode_label}, {state_label})"
 
     @property
     def is_active(self) -> bool:

@@ -254,10 +254,6 @@ def _book_seat_in_one_statement(
     """
     capacity = session.capacity(mode)
     now = timezone.now()
-    reprs = {
-        state: str(Booking(session=session, mode=mode, state=state))[:255]
-        for state in (BookingState.CONFIRMED, BookingState.WAITLISTED)
-    }
     with connection.cursor() as cursor:
         cursor.execute(
             _BOOK_SEAT_SQL,
@@ -271,8 +267,8 @@ def _book_seat_in_one_statement(
                 "dietary_requirements": dietary_requirements,
                 "now": now,
                 "content_type": ContentType.objects.get_for_model(Booking).pk,
-                "repr_confirmed": reprs[BookingState.CONFIRMED],
-                "repr_waitlisted": reprs[BookingState.WAITLISTED],
+                "repr_confirmed": Booking.describe(session, mode, BookingState.CONFIRMED)[:255],
+                "repr_waitlisted": Booking.describe(session, mode, BookingState.WAITLISTED)[:255],
             },
         )
         _taken, waiting, booking_id, state = cursor.fetchone()

@@ -9,6 +9,7 @@ cancel/promote races. SQLite is skipped: it serialises every writer for the whol
 
 from __future__ import annotations
 
+import fcntl
 import threading
 import time
 from collections import Counter
@@ -56,7 +57,36 @@ def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    _wait_for_backends_to_exit(count)
     return results
+
+
+def _wait_for_backends_to_exit(count: int) -> None:
+    """PostgreSQL ends a closed connection's server process a moment later; wait until there
+    is room for the next round's `count` connections (and a few for other test workers)."""
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        room_needed = count + 5
+        limit = int(cursor.fetchone()[0]) - room_needed
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+            )
+            if cursor.fetchone()[0] <= limit:
+                return
+            time.sleep(0.01)
+
+
+@pytest.fixture(autouse=True)
+def one_at_a_time(tmp_path_factory):
+    """Two of these tests at once (in two pytest-xdist workers) would open more connections
+    than PostgreSQL allows, so they take turns: an exclusive lock on a file all workers see."""
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "booking-concurrency.lock", "w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        yield
+        fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 @pytest.fixture
@@ -66,8 +96,13 @@ def people():
 
 @pytest.fixture
 def slow_count(monkeypatch):
-    """Widen the gap between counting seats and writing the booking, as a slow server would."""
+    """Widen the gap between counting seats and writing the booking, as a slow server would.
+
+    The gap is between statements, so the booking takes the ORM path (count, then insert)
+    rather than PostgreSQL's single statement, which leaves almost no gap to widen.
+    """
     original = services.seat_counts
+    monkeypatch.setattr(services, "_book_seat_in_one_statement", lambda **kwargs: None)
 
     def slow(**kwargs):
         counts = original(**kwargs)
