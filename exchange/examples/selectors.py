@@ -166,27 +166,32 @@ def example_visible_to(*, example: Example, viewer: Any) -> bool:
     return example.status != ExampleStatus.DRAFT and viewer.has_perm(Perm.MODERATE_EXAMPLES)
 
 
-def example_detail_get(*, pk: int, viewer: Any) -> Example | None:
-    """The example with its campaign, author and tags (`detail_tags`), if `viewer` may see it.
+def example_detail_get(*, pk: int, viewer: Any, content_cached: bool = False) -> Example | None:
+    """The example with its campaign and author, if `viewer` may see it.
 
-    Attachments are read only when there are any (`has_attachments`): most examples have none,
-    and this page is the one most often rendered afresh.
+    Tags (`example_tag_list`) and attachments are read only when the page's content is
+    rendered afresh, attachments only when there are any (`has_attachments`). With
+    `content_cached` (the page's content is in the cache already) only what the rest of the
+    page needs is read: the example and its campaign.
     """
-    example = (
-        # The sustain summary says whether there are adopters to read (usually none).
-        Example.objects.select_related("author", "campaign", "sustain_summary")
-        .defer("search_vector")
-        .annotate(has_attachments=Exists(Attachment.objects.filter(example=OuterRef("pk"))))
-        .annotate(has_measures=Exists(Measure.objects.filter(example=OuterRef("pk"))))
-        .filter(pk=pk)
-        .first()
-    )
+    if content_cached:
+        examples = Example.objects.select_related("campaign")
+    else:
+        examples = (
+            # The sustain summary says whether there are adopters to read (usually none).
+            Example.objects.select_related("author", "campaign", "sustain_summary")
+            .annotate(has_attachments=Exists(Attachment.objects.filter(example=OuterRef("pk"))))
+            .annotate(has_measures=Exists(Measure.objects.filter(example=OuterRef("pk"))))
+        )
+    example = examples.defer("search_vector").filter(pk=pk).first()
     if example is None or not example_visible_to(example=example, viewer=viewer):
         return None
-    example.detail_tags = list(
-        Tag.objects.filter(examples=pk).only("id", "name", "slug").order_by("name", "pk")
-    )
     return example
+
+
+def example_tag_list(*, pk: int) -> list[Tag]:
+    """An example's tags by name, for its page."""
+    return list(Tag.objects.filter(examples=pk).only("id", "name", "slug").order_by("name", "pk"))
 
 
 def example_published_get(*, pk: int) -> Example | None:

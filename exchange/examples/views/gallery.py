@@ -10,16 +10,25 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from exchange.core.caching import cache_page_for_anonymous, page_scope
+from exchange.core.caching import (
+    PAGE_TIMEOUT,
+    cache_page_for_anonymous,
+    fragment_store,
+    page_scope,
+    page_scope_token,
+    published_examples_generation,
+)
 from exchange.core.permissions import Perm
 from exchange.examples import search, selectors
 from exchange.examples.filters import GalleryFilterForm
-from exchange.examples.models import Example
+from exchange.examples.models import Example, ExampleStatus
 from exchange.examples.views.submission import WITHDRAWABLE
 
 # Lists count at most this many examples and offer pages up to it: counting every match of a
@@ -121,25 +130,82 @@ def gallery(request: HttpRequest) -> HttpResponse:
 # Comments and reactions retire this example's page only (exchange/conversation/services.py).
 @cache_page_for_anonymous(scope=lambda request, pk: page_scope(Example, pk))
 def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    example = selectors.example_detail_get(pk=pk, viewer=request.user)
+    # The key (its tokens) is read before the rows, as for cached pages: content rendered from
+    # rows that change meanwhile is stored under a token that is already retired.
+    body_key = None if _holds_a_role(request) else _example_body_cache_key(pk)
+    shared_body = _shared_example_body_cached(body_key)
+    example = selectors.example_detail_get(
+        pk=pk, viewer=request.user, content_cached=shared_body is not None
+    )
     if example is None:
         raise Http404
     is_author = request.user.is_authenticated and example.author_id == request.user.pk
+    if shared_body is not None and (is_author or example.status != ExampleStatus.PUBLISHED):
+        shared_body = None  # not this reader's view of it: read and render it afresh
+        example = selectors.example_detail_get(pk=pk, viewer=request.user)
+        if example is None:
+            raise Http404
+    roles = {
+        # Anonymous readers (nearly every uncached page) never hold a permission.
+        "is_moderator": request.user.is_authenticated
+        and request.user.has_perm(Perm.MODERATE_EXAMPLES),
+        "is_author": is_author,
+        "can_edit": is_author and example.is_editable_by_author,
+        "can_withdraw": is_author and example.status in WITHDRAWABLE,
+    }
+    body = shared_body or _example_body(request, example, roles, body_key)
     return render(
         request,
         "examples/detail.html",
-        {
-            "example": example,
-            "tags": example.detail_tags,
-            "attachments": list(example.attachments.all()) if example.has_attachments else [],
-            # Anonymous readers (nearly every uncached page) never hold a permission.
-            "is_moderator": request.user.is_authenticated
-            and request.user.has_perm(Perm.MODERATE_EXAMPLES),
-            "is_author": is_author,
-            "can_edit": is_author and example.is_editable_by_author,
-            "can_withdraw": is_author and example.status in WITHDRAWABLE,
-        },
+        {"example": example, "body_html": body, **roles},
     )
+
+
+# The example's own content (everything above its discussion), for a published example and a
+# reader who is not its author and holds no permission, is what every such reader sees,
+# anonymous or signed in. One copy is kept, retired with the example's cached pages (the
+# published examples' generation and the example's own scope), so that signed-in readers,
+# whose pages are never cached whole, do not pay for its queries (author, tags, check-ins,
+# adopters, measures) and its template on every visit.
+
+
+def _shared_example_body_cached(key: str | None) -> SafeString | None:
+    body = fragment_store().get(key) if key is not None else None
+    # Our own template rendered it; a cache may hand it back as a plain string.
+    return mark_safe(body) if body is not None else None
+
+
+def _example_body(
+    request: HttpRequest, example: Example, roles: dict[str, bool], key: str | None
+) -> SafeString:
+    body = _example_body_render(request, example, roles)
+    if key is not None and example.status == ExampleStatus.PUBLISHED and not roles["is_author"]:
+        fragment_store().set(key, body, PAGE_TIMEOUT)
+    return body
+
+
+def _holds_a_role(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and (user.is_superuser or user.get_all_permissions()))
+
+
+def _example_body_render(
+    request: HttpRequest, example: Example, roles: dict[str, bool]
+) -> SafeString:
+    attachments = list(example.attachments.all()) if example.has_attachments else []
+    context = {
+        "example": example,
+        "tags": selectors.example_tag_list(pk=example.pk),
+        "attachments": attachments,
+        **roles,
+    }
+    return mark_safe(render_to_string("examples/_detail_body.html", context, request))
+
+
+def _example_body_cache_key(pk: int) -> str:
+    generation = published_examples_generation()
+    scope = page_scope_token(page_scope(Example, pk))
+    return f"example-body:{generation}:{scope}:{pk}:{get_language()}"
 
 
 @require_GET
