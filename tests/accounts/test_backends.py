@@ -39,3 +39,19 @@ def test_superusers_hold_everything():
     admin = _fresh(AdminFactory())
     assert admin.has_perm(Perm.MODERATE_EXAMPLES)
     assert admin.has_perm("sustain.view_at_risk")
+
+
+def test_the_same_permissions_as_djangos_own_backend():
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Group
+
+    from exchange.accounts.backends import OneQueryPermissionsBackend
+
+    person = ModeratorFactory()
+    extra = Group.objects.create(name="Extra")
+    extra.permissions.add(*Permission.objects.filter(codename__startswith="view_")[:5])
+    person.groups.add(extra)
+    person.user_permissions.add(*Permission.objects.filter(codename__startswith="add_")[:3])
+    ours = OneQueryPermissionsBackend().get_all_permissions(_fresh(person))
+    assert ours == ModelBackend().get_all_permissions(_fresh(person))
+    assert len(ours) > 8
