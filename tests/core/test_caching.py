@@ -243,3 +243,49 @@ class TestLanguageSwitch:
         client.cookies["django_language"] = "cy"
         html = _html(client.get(GALLERY))
         assert 'href="/language/en/?next=/examples/"' in html
+
+
+class TestObjectsInThisProcess:
+    def _store(self, **kwargs):
+        from exchange.core.caching import ObjectsInThisProcess
+
+        return ObjectsInThisProcess(**{"max_entries": 3, "timeout": 60, **kwargs})
+
+    def test_hands_back_the_stored_object_itself(self):
+        store = self._store()
+        value = ["a", "b"]
+        store.set("k", value)
+        assert store.get("k") is value
+        assert store.get("missing", "default") == "default"
+
+    def test_keeps_the_most_recently_used_entries(self):
+        store = self._store()
+        for key in "abc":
+            store.set(key, key)
+        store.get("a")  # now the most recently used
+        store.set("d", "d")
+        assert [store.get(key) for key in "abcd"] == ["a", None, "c", "d"]
+
+    def test_entries_expire(self):
+        import time_machine
+
+        store = self._store(timeout=10)
+        with time_machine.travel(0, tick=False) as traveller:
+            store.set("k", "v")
+            store.set("forever", "v", timeout=None)
+            traveller.shift(11)
+            assert store.get("k") is None
+            assert store.get("forever") == "v"
+
+    def test_add_touch_delete_clear(self):
+        store = self._store()
+        assert store.add("k", 1)
+        assert not store.add("k", 2)
+        assert store.get("k") == 1
+        assert store.touch("k", timeout=5)
+        assert not store.touch("missing")
+        assert store.delete("k")
+        assert not store.delete("k")
+        store.set("x", 1)
+        store.clear()
+        assert not store.has_key("x")

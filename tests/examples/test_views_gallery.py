@@ -429,6 +429,56 @@ class TestExampleDetail:
         assert not [q for q in queries if q["sql"].startswith('SELECT "examples_attachment"')]
         assert html.index(">Apple presses<") < html.index(">Zebra crossings<")
 
+    def test_signed_in_readers_share_one_rendering_of_the_content(self, client):
+        """The example's own content is rendered once for readers who hold no role on it; the
+        next signed-in reader's page reads no tags, check-ins, adopters or measures."""
+        example = PublishedExampleFactory(tags=[TagFactory(name="Night shifts")])
+        client.force_login(UserFactory())
+        first = _html(client.get(self.url(example)))
+        client.force_login(UserFactory())
+
+        with CaptureQueriesContext(connection) as queries:
+            second = _html(client.get(self.url(example)))
+
+        content_tables = ("examples_tag", "sustain_", "examples_attachment")
+        assert not [q for q in queries if any(t in q["sql"] for t in content_tables)]
+        assert ">Night shifts<" in second
+        assert _content(second) == _content(first)
+
+    def test_the_shared_content_never_reaches_authors_or_moderators(self, client, moderator):
+        example = PublishedExampleFactory(
+            show_as_anonymous=True, author=UserFactory(display_name="Hidden Name")
+        )
+        client.force_login(UserFactory())
+        _html(client.get(self.url(example)))  # cached for readers without a role
+
+        client.force_login(example.author)
+        author_html = _html(client.get(self.url(example)))
+        client.force_login(moderator)
+        moderator_html = _html(client.get(self.url(example)))
+
+        assert reverse("examples:withdraw", kwargs={"pk": example.pk}) in author_html
+        assert "Hidden Name (shown as anonymous to the public)" in moderator_html
+        assert reverse("examples:moderation_review", kwargs={"pk": example.pk}) in moderator_html
+
+    def test_the_shared_content_follows_changes_to_the_example(self, client, moderator):
+        from exchange.examples import services
+
+        example = PublishedExampleFactory()
+        client.force_login(UserFactory())
+        assert ">Featured<" not in _html(client.get(self.url(example)))
+
+        services.example_feature(actor=moderator, example=example)
+        assert ">Featured<" in _html(client.get(self.url(example)))
+
+        services.example_withdraw(actor=example.author, example=example)
+        assert client.get(self.url(example)).status_code == 404
+
+
+def _content(html):
+    """The example's own content: what lies between the page heading and its discussion."""
+    return html[html.index('<span class="govuk-caption-l">') : html.index('id="discussion"')]
+
 
 # Attachments ---------------------------------------------------------------------------------
 
