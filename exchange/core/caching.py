@@ -192,7 +192,7 @@ def page_scope_changed(scope: str) -> None:
     _token_retire(SCOPE_KEY.format(scope=scope))
 
 
-def _has_messages(request: HttpRequest) -> bool:
+def has_messages_waiting(request: HttpRequest) -> bool:
     # len() reads the stored messages without marking them as shown.
     return len(messages.get_messages(request)) > 0
 
@@ -203,7 +203,7 @@ def _is_cacheable_request(request: HttpRequest) -> bool:
         request.method == "GET"
         and user is not None
         and not user.is_authenticated
-        and not _has_messages(request)
+        and not has_messages_waiting(request)
     )
 
 

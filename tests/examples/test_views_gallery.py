@@ -475,6 +475,98 @@ class TestExampleDetail:
         assert client.get(self.url(example)).status_code == 404
 
 
+class TestReaderShell:
+    """A signed-in reader without a role gets the page kept once for all such readers, with
+    their own discussion section put into it (exchange/examples/views/gallery.py)."""
+
+    def url(self, example, query=""):
+        return reverse("examples:detail", kwargs={"pk": example.pk}) + query
+
+    def test_the_next_reader_reads_no_example_and_sees_their_own_discussion(self, client):
+        from exchange.conversation import services as conversation
+
+        example = PublishedExampleFactory(title="Video ward rounds")
+        first, second = UserFactory(), UserFactory()
+        conversation.reaction_toggle(actor=second, target=example, kind="helpful")
+        client.force_login(first)
+        first_html = _html(client.get(self.url(example)))
+        client.force_login(second)
+
+        with CaptureQueriesContext(connection) as queries:
+            second_html = _html(client.get(self.url(example)))
+
+        assert not [q for q in queries if "examples_example" in q["sql"]]
+        assert "Video ward rounds" in second_html
+        assert _content(second_html) == _content(first_html)
+        assert first_html.count('aria-pressed="true"') == 0
+        assert second_html.count('aria-pressed="true"') == 1
+        assert 'name="csrfmiddlewaretoken"' in second_html
+
+    def test_a_new_comment_retires_the_shell_for_everyone(self, client):
+        example = PublishedExampleFactory()
+        _published_comment(example, "First thoughts")
+        client.force_login(UserFactory())
+        assert "First thoughts" in _html(client.get(self.url(example)))
+
+        _published_comment(example, "Second go")
+
+        assert "Second go" in _html(client.get(self.url(example)))
+
+    def test_each_address_has_its_own_shell(self, client):
+        example = PublishedExampleFactory()
+        for body in ("The older comment", "The newer comment"):
+            _published_comment(example, body)
+        client.force_login(UserFactory())
+        newest = _html(client.get(self.url(example)))
+        oldest = _html(client.get(self.url(example, "?comments=oldest")))
+
+        assert newest.index("The newer comment") < newest.index("The older comment")
+        assert oldest.index("The older comment") < oldest.index("The newer comment")
+
+    def test_messages_waiting_are_shown_not_shared(self, client):
+        example = PublishedExampleFactory()
+        client.force_login(UserFactory())
+        _html(client.get(self.url(example)))  # the shell, stored
+        client.force_login(UserFactory())
+
+        response = client.post(
+            reverse("conversation:comment_create", kwargs={"pk": example.pk}),
+            {"body": "Same here", "policy_accepted": "on"},
+            follow=True,
+        )
+
+        assert "Thank you" in _html(response)
+        assert "Thank you" not in _html(client.get(self.url(example)))
+
+    def test_the_author_and_moderators_never_get_the_shell(self, client, moderator):
+        example = PublishedExampleFactory()
+        client.force_login(UserFactory())
+        _html(client.get(self.url(example)))
+
+        client.force_login(example.author)
+        assert reverse("examples:withdraw", kwargs={"pk": example.pk}) in _html(
+            client.get(self.url(example))
+        )
+        client.force_login(moderator)
+        html = _html(client.get(self.url(example)))
+        assert reverse("examples:moderation_review", kwargs={"pk": example.pk}) in html
+        assert reverse("examples:moderation_queue") in html
+
+
+def _moderator():
+    return UserFactory(roles=[Role.MODERATOR])
+
+
+def _published_comment(example, body):
+    from exchange.conversation import services as conversation
+
+    comment = conversation.comment_post(
+        actor=UserFactory(), target=example, body=body, policy_accepted=True
+    )
+    conversation.comment_approve(actor=_moderator(), comment=comment)
+    return comment
+
+
 def _content(html):
     """The example's own content: what lies between the page heading and its discussion."""
     return html[html.index('<span class="govuk-caption-l">') : html.index('id="discussion"')]

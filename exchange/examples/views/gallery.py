@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +23,7 @@ from exchange.core.caching import (
     PAGE_TIMEOUT,
     cache_page_for_anonymous,
     fragment_store,
+    has_messages_waiting,
     page_scope,
     page_scope_token,
     published_examples_generation,
@@ -130,21 +133,19 @@ def gallery(request: HttpRequest) -> HttpResponse:
 # Comments and reactions retire this example's page only (exchange/conversation/services.py).
 @cache_page_for_anonymous(scope=lambda request, pk: page_scope(Example, pk))
 def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # The key (its tokens) is read before the rows, as for cached pages: content rendered from
-    # rows that change meanwhile is stored under a token that is already retired.
-    body_key = None if _holds_a_role(request) else _example_body_cache_key(pk)
-    shared_body = _shared_example_body_cached(body_key)
-    example = selectors.example_detail_get(
-        pk=pk, viewer=request.user, content_cached=shared_body is not None
-    )
-    if example is None:
-        raise Http404
+    # Keys (their tokens) are read before the rows, as for cached pages: anything rendered
+    # from rows that change meanwhile is stored under a token that is already retired.
+    plain_reader = not _holds_a_role(request)
+    shell_key = _reader_shell_key(request, pk) if _may_share_shell(request, plain_reader) else None
+    shell = fragment_store().get(shell_key) if shell_key is not None else None
+    if shell is not None and shell.author_id != request.user.pk:
+        # Nothing the page shows has changed since the shell was stored (its key would be
+        # retired), so, as for anonymous readers' cached pages, the example is not read again.
+        example = _example_of_shell(pk, shell)
+        return HttpResponse(shell.head + _discussion_html(request, example) + shell.tail)
+    body_key = _example_body_cache_key(pk) if plain_reader else None
+    example, shared_body = _example_for_page(request, pk, body_key)
     is_author = request.user.is_authenticated and example.author_id == request.user.pk
-    if shared_body is not None and (is_author or example.status != ExampleStatus.PUBLISHED):
-        shared_body = None  # not this reader's view of it: read and render it afresh
-        example = selectors.example_detail_get(pk=pk, viewer=request.user)
-        if example is None:
-            raise Http404
     roles = {
         # Anonymous readers (nearly every uncached page) never hold a permission.
         "is_moderator": request.user.is_authenticated
@@ -153,12 +154,100 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": is_author and example.is_editable_by_author,
         "can_withdraw": is_author and example.status in WITHDRAWABLE,
     }
-    body = shared_body or _example_body(request, example, roles, body_key)
-    return render(
-        request,
-        "examples/detail.html",
-        {"example": example, "body_html": body, **roles},
+    context = {
+        "example": example,
+        "body_html": shared_body or _example_body(request, example, roles, body_key),
+        **roles,
+    }
+    discussion = _discussion_html(request, example)
+    if shell_key is None or is_author or example.status != ExampleStatus.PUBLISHED:
+        return render(request, "examples/detail.html", {**context, "discussion_html": discussion})
+    shell = _reader_shell_render(request, example, context)
+    fragment_store().set(shell_key, shell, PAGE_TIMEOUT)
+    return HttpResponse(shell.head + discussion + shell.tail)
+
+
+def _example_for_page(
+    request: HttpRequest, pk: int, body_key: str | None
+) -> tuple[Example, SafeString | None]:
+    """The example, and its content if the shared copy (`body_key`) applies to this reader."""
+    shared_body = _shared_example_body_cached(body_key)
+    example = selectors.example_detail_get(
+        pk=pk, viewer=request.user, content_cached=shared_body is not None
     )
+    if example is None:
+        raise Http404
+    is_author = request.user.is_authenticated and example.author_id == request.user.pk
+    if shared_body is not None and (is_author or example.status != ExampleStatus.PUBLISHED):
+        # Not this reader's view of it: read and render it afresh.
+        example = selectors.example_detail_get(pk=pk, viewer=request.user)
+        if example is None:
+            raise Http404
+        shared_body = None
+    return example, shared_body
+
+
+def _discussion_html(request: HttpRequest, example: Example) -> str:
+    return render_to_string("conversation/discussion.html", {"target": example}, request)
+
+
+# A signed-in reader's example page is the same for every reader who is not the example's
+# author and holds no role, but for its discussion (their own reactions, links, forms and
+# CSRF token). The rest of the page (the "shell": navigation, the example, the sidebar) is kept
+# once per address and language, retired with the example's cached pages, and the discussion
+# is put into it on every visit.
+SHELL_SLOT = "\x00efc-discussion-slot\x00"
+
+
+class ReaderShell(NamedTuple):
+    head: str
+    tail: str
+    # What the discussion needs of the example, kept so that it is not read again.
+    author_id: int
+    title: str
+    campaign_id: int
+
+
+def _example_of_shell(pk: int, shell: ReaderShell) -> Example:
+    """The published example as the shell knew it; any other field is read if asked for."""
+    known = {
+        "id": pk,
+        "status": ExampleStatus.PUBLISHED,
+        "author_id": shell.author_id,
+        "title": shell.title,
+        "campaign_id": shell.campaign_id,
+    }
+    fields = [f.attname for f in Example._meta.concrete_fields if f.attname in known]
+    return Example.from_db(DEFAULT_DB_ALIAS, fields, [known[name] for name in fields])
+
+
+def _reader_shell_render(
+    request: HttpRequest, example: Example, context: dict[str, Any]
+) -> ReaderShell:
+    page = render_to_string(
+        "examples/detail.html", {**context, "discussion_html": SHELL_SLOT}, request
+    )
+    head, tail = page.split(SHELL_SLOT)
+    return ReaderShell(
+        head=head,
+        tail=tail,
+        author_id=example.author_id,
+        title=example.title,
+        campaign_id=example.campaign_id,
+    )
+
+
+def _may_share_shell(request: HttpRequest, plain_reader: bool) -> bool:
+    """Signed in without a role and with no messages waiting (they are shown in the shell)."""
+    return plain_reader and request.user.is_authenticated and not has_messages_waiting(request)
+
+
+def _reader_shell_key(request: HttpRequest, pk: int) -> str:
+    generation = published_examples_generation()
+    scope = page_scope_token(page_scope(Example, pk))
+    identity = "\n".join((request.get_host(), request.get_full_path(), get_language() or ""))
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"example-shell:{generation}:{scope}:{digest}"
 
 
 # The example's own content (everything above its discussion), for a published example and a
