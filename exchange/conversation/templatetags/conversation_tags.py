@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
+from django.template.context_processors import csrf
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from exchange.conversation import rendering, selectors
 from exchange.conversation.models import Comment, CommentState
@@ -81,6 +84,15 @@ def discussion_section(context: template.Context, target: Any) -> dict[str, Any]
         comments_html=slots.fill(fragment.comments_parts),
     )
     return section
+
+
+def discussion_section_html(request: HttpRequest, target: Any) -> SafeString:
+    """The section on its own, for a page that puts it into a cached shell: rendered without
+    the page's context processors, which its template does not use."""
+    # csrf() gives the token lazily, as for a page: anonymous readers' sections hold no form,
+    # and asking for a token would set a cookie and keep their page out of the page cache.
+    section = discussion_section({"request": request, **csrf(request)}, target)
+    return mark_safe(render_to_string("conversation/_section.html", section))
 
 
 @register.simple_tag(takes_context=True)

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from exchange.conversation.templatetags.conversation_tags import discussion_section_html
 from exchange.core.caching import (
     PAGE_TIMEOUT,
     cache_page_for_anonymous,
@@ -142,7 +143,7 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Nothing the page shows has changed since the shell was stored (its key would be
         # retired), so, as for anonymous readers' cached pages, the example is not read again.
         example = _example_of_shell(pk, shell)
-        return HttpResponse(shell.head + _discussion_html(request, example) + shell.tail)
+        return HttpResponse(shell.head + discussion_section_html(request, example) + shell.tail)
     body_key = _example_body_cache_key(pk) if plain_reader else None
     example, shared_body = _example_for_page(request, pk, body_key)
     is_author = request.user.is_authenticated and example.author_id == request.user.pk
@@ -159,7 +160,7 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "body_html": shared_body or _example_body(request, example, roles, body_key),
         **roles,
     }
-    discussion = _discussion_html(request, example)
+    discussion = discussion_section_html(request, example)
     if shell_key is None or is_author or example.status != ExampleStatus.PUBLISHED:
         return render(request, "examples/detail.html", {**context, "discussion_html": discussion})
     shell = _reader_shell_render(request, example, context)
@@ -185,10 +186,6 @@ def _example_for_page(
             raise Http404
         shared_body = None
     return example, shared_body
-
-
-def _discussion_html(request: HttpRequest, example: Example) -> str:
-    return render_to_string("conversation/discussion.html", {"target": example}, request)
 
 
 # A signed-in reader's example page is the same for every reader who is not the example's
