@@ -194,8 +194,8 @@ def bookings_create(
     showing its position needs no query.
 
     The lock is held from the session read to the commit, so this does only what deciding
-    on the seat needs while holding it: count the mode (one query), insert the booking and its
-    audit entry. A duplicate booking is refused by the database's unique constraint rather
+    on the seat needs while holding it: count the mode, insert the booking and its audit entry
+    (one statement on PostgreSQL, `_book_seat_in_one_statement`). A duplicate booking is refused by the database's unique constraint rather
     than a query first; the confirmation email is queued after the commit.
     """
     session_ids = sorted({_session_id(given) for given, _mode in choices})
