@@ -164,7 +164,8 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if shell_key is None or is_author or example.status != ExampleStatus.PUBLISHED:
         return render(request, "examples/detail.html", {**context, "discussion_html": discussion})
     shell = _reader_shell_render(request, example, context)
-    fragment_store().set(shell_key, shell, PAGE_TIMEOUT)
+    if CSRF_FIELD not in shell.head + shell.tail:  # a form outside the discussion: never shared
+        fragment_store().set(shell_key, shell, PAGE_TIMEOUT)
     return HttpResponse(shell.head + discussion + shell.tail)
 
 
@@ -194,6 +195,7 @@ def _example_for_page(
 # once per address and language, retired with the example's cached pages, and the discussion
 # is put into it on every visit.
 SHELL_SLOT = "\x00efc-discussion-slot\x00"
+CSRF_FIELD = 'name="csrfmiddlewaretoken"'
 
 
 class ReaderShell(NamedTuple):
