@@ -111,24 +111,23 @@ def seat_counts(*, session: Session, mode: str) -> SeatCounts:
     bookings a session can take per second. The query is the same on SQLite and PostgreSQL.
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            _SEAT_COUNTS_SQL,
-            [*SEAT_STATES, BookingState.WAITLISTED, session.pk, mode, *ACTIVE_STATES],
-        )
+        cursor.execute(_SEAT_COUNTS_SQL, {"session": session.pk, "mode": mode})
         taken, waiting = cursor.fetchone()
-    return SeatCounts(taken=int(taken or 0), waiting=int(waiting or 0))
+    return SeatCounts(taken=taken, waiting=waiting)
 
 
-def _placeholders(values: Sequence[object]) -> str:
-    return ", ".join(["%s"] * len(values))
+def _sql_list(values: Sequence[str]) -> str:
+    """Literal SQL for a tuple of our own constants (never user input)."""
+    return ", ".join(f"'{value}'" for value in values)
 
 
-_SEAT_COUNTS_SQL = (
-    f"SELECT SUM(CASE WHEN state IN ({_placeholders(SEAT_STATES)}) THEN 1 ELSE 0 END),"
-    " SUM(CASE WHEN state = %s THEN 1 ELSE 0 END)"
-    f" FROM {Booking._meta.db_table}"
-    f" WHERE session_id = %s AND mode = %s AND state IN ({_placeholders(ACTIVE_STATES)})"
-)
+# Also the first step of _BOOK_SEAT_SQL, so both decide on the same counts.
+_SEAT_COUNTS_SQL = f"""
+SELECT COALESCE(SUM(CASE WHEN state IN ({_sql_list(SEAT_STATES)}) THEN 1 ELSE 0 END), 0) AS taken,
+       COALESCE(SUM(CASE WHEN state = '{BookingState.WAITLISTED}' THEN 1 ELSE 0 END), 0) AS waiting
+FROM {Booking._meta.db_table}
+WHERE session_id = %(session)s AND mode = %(mode)s AND state IN ({_sql_list(ACTIVE_STATES)})
+"""
 
 
 def _has_free_seat(session: Session, mode: str) -> bool:
@@ -292,18 +291,8 @@ def _book_seat_in_one_statement(
     return booking
 
 
-def _sql_list(values: Sequence[str]) -> str:
-    """Literal SQL for a tuple of our own constants (never user input)."""
-    return ", ".join(f"'{value}'" for value in values)
-
-
 _BOOK_SEAT_SQL = f"""
-WITH counts AS (
-    SELECT COUNT(*) FILTER (WHERE state IN ({_sql_list(SEAT_STATES)})) AS taken,
-           COUNT(*) FILTER (WHERE state = '{BookingState.WAITLISTED}') AS waiting
-    FROM {Booking._meta.db_table}
-    WHERE session_id = %(session)s AND mode = %(mode)s AND state IN ({_sql_list(ACTIVE_STATES)})
-), decision AS (
+WITH counts AS ({_SEAT_COUNTS_SQL}), decision AS (
     SELECT taken, waiting,
            CASE WHEN NOT (%(unlimited)s OR taken < %(capacity)s) THEN '{BookingState.WAITLISTED}'
                 WHEN waiting = 0 THEN '{BookingState.CONFIRMED}'

@@ -25,6 +25,7 @@ from exchange.core.caching import (
     cache_page_for_anonymous,
     fragment_store,
     has_messages_waiting,
+    page_cache_key,
     page_scope,
     page_scope_token,
     published_examples_generation,
@@ -137,14 +138,19 @@ def example_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Keys (their tokens) are read before the rows, as for cached pages: anything rendered
     # from rows that change meanwhile is stored under a token that is already retired.
     plain_reader = not _holds_a_role(request)
-    shell_key = _reader_shell_key(request, pk) if _may_share_shell(request, plain_reader) else None
+    tokens = _example_tokens(pk) if plain_reader else ""
+    shell_key = (
+        f"example-shell:{page_cache_key(request, generation=tokens)}"
+        if _may_share_shell(request, plain_reader)
+        else None
+    )
     shell = fragment_store().get(shell_key) if shell_key is not None else None
     if shell is not None and shell.author_id != request.user.pk:
         # Nothing the page shows has changed since the shell was stored (its key would be
         # retired), so, as for anonymous readers' cached pages, the example is not read again.
         example = _example_of_shell(pk, shell)
         return HttpResponse(shell.head + discussion_section_html(request, example) + shell.tail)
-    body_key = _example_body_cache_key(pk) if plain_reader else None
+    body_key = f"example-body:{tokens}:{pk}:{get_language()}" if plain_reader else None
     example, shared_body = _example_for_page(request, pk, body_key)
     is_author = request.user.is_authenticated and example.author_id == request.user.pk
     roles = {
@@ -241,14 +247,6 @@ def _may_share_shell(request: HttpRequest, plain_reader: bool) -> bool:
     return plain_reader and request.user.is_authenticated and not has_messages_waiting(request)
 
 
-def _reader_shell_key(request: HttpRequest, pk: int) -> str:
-    generation = published_examples_generation()
-    scope = page_scope_token(page_scope(Example, pk))
-    identity = "\n".join((request.get_host(), request.get_full_path(), get_language() or ""))
-    digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"example-shell:{generation}:{scope}:{digest}"
-
-
 # The example's own content (everything above its discussion), for a published example and a
 # reader who is not its author and holds no permission, is what every such reader sees,
 # anonymous or signed in. One copy is kept, retired with the example's cached pages (the
@@ -290,10 +288,9 @@ def _example_body_render(
     return mark_safe(render_to_string("examples/_detail_body.html", context, request))
 
 
-def _example_body_cache_key(pk: int) -> str:
-    generation = published_examples_generation()
-    scope = page_scope_token(page_scope(Example, pk))
-    return f"example-body:{generation}:{scope}:{pk}:{get_language()}"
+def _example_tokens(pk: int) -> str:
+    """The tokens that retire the example's cached pages, which key its shared parts too."""
+    return f"{published_examples_generation()}:{page_scope_token(page_scope(Example, pk))}"
 
 
 @require_GET
