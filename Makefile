@@ -14,13 +14,30 @@ PYTEST_WORKERS ?= 2
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: help install assets run dev test test-sqlite test-postgres test-analysis lint chromium postgres demo \
+# The local demo (make run, dev, demo, messages) runs with DEBUG off on http://127.0.0.1: a key
+# generated once into var/secret_key, loopback host names, no HTTPS. A deployment sets these
+# itself (README.md, "Running in production"); values already in the environment win.
+ifndef SECRET_KEY
+SECRET_KEY := $(shell bin/local-secret-key)
+endif
+ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost,[::1]
+EXCHANGE_HTTPS ?= false
+export SECRET_KEY ALLOWED_HOSTS EXCHANGE_HTTPS
+
+# `manage.py check --deploy` runs with the documented production environment (and a throwaway
+# key, long enough for the check): any warning fails `make test`.
+DEPLOY_ENV := DEBUG=false EXCHANGE_HTTPS=true ALLOWED_HOSTS=exchange.example.org \
+	SITE_URL=https://exchange.example.org CSRF_TRUSTED_ORIGINS=https://exchange.example.org \
+	SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
+
+.PHONY: help install assets run dev test test-sqlite test-postgres test-analysis lint check-deploy chromium postgres demo \
 	bench-gallery bench-booking bench-comments bench-import bench-synthesis bench-synthesis-app models sentiment-model messages clean
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install what the tests need and run the whole suite on SQLite and PostgreSQL"
 	@echo "make lint   - ruff, ruff format --check, import-linter, mypy"
+	@echo "make check-deploy - manage.py check --deploy with production settings (0 warnings)"
 	@echo "make dev    - Django's debug server with the task worker"
 
 $(UV):
@@ -66,7 +83,10 @@ lint: install
 	.venv/bin/lint-imports
 	.venv/bin/mypy
 
-test: install assets chromium lint test-sqlite test-postgres
+check-deploy: install
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+test: install assets chromium lint check-deploy test-sqlite test-postgres
 
 test-sqlite: install assets
 	@echo "== test suite on SQLite =="

@@ -163,6 +163,9 @@ def bench_environment(*, database: str, var_dir: Path, **extra: str) -> dict[str
         "DEBUG": "0",
         "EXCHANGE_VAR_DIR": str(var_dir),
         "SECRET_KEY": "bench-only-not-secret",
+        # Plain http on loopback (and the test client, for in-process profiling).
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "EXCHANGE_HTTPS": "false",
         "DJANGO_SETTINGS_MODULE": "exchange.settings",
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),

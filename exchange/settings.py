@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,10 +30,32 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    """Use SECRET_KEY when set; otherwise keep one generated key in var/ so sessions survive restarts."""
-    if key := os.environ.get("SECRET_KEY"):
-        return key
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def missing(name: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(
+        f"Set the {name} environment variable: it is required when DEBUG is off "
+        '(README.md, "Running in production").'
+    )
+
+
+def env_required(name: str) -> str:
+    """A variable a deployment must set: refuse to start without it, naming it."""
+    if value := os.environ.get(name, "").strip():
+        return value
+    raise missing(name)
+
+
+def _debug_secret_key() -> str:
+    """Debug mode only: one generated key kept in var/ so that sessions survive restarts."""
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(64))
@@ -39,9 +63,20 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# With DEBUG off nothing is guessed: a key generated on one machine would differ on the next
+# (signing people out whenever a request reaches another server), and a forgotten host list would
+# only show as "Bad Request" for every visitor.
+# make run, make dev, bin/serve and the benchmarks set both for the local demo; tests/settings.py
+# sets its own.
+if DEBUG:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or _debug_secret_key()
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+else:
+    SECRET_KEY = env_required("SECRET_KEY")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
+    if not ALLOWED_HOSTS:
+        raise missing("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
@@ -78,6 +113,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise: static files need no policy; every page gets one.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,11 +285,52 @@ CRISPY_GDS_FRONTEND_VERSION = "6.0.0"
 # Sessions are kept in the database and read from the cache: a signed-in page then costs no
 # session query (every signed-in request reads its session).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS and what browsers are told (README.md, "Running in production"). Secure by default: a
+# deployment is served over HTTPS. The local demo on http://127.0.0.1 (make run, bin/serve, the
+# benchmarks) sets EXCHANGE_HTTPS=false; so does DEBUG for runserver.
+HTTPS = env_bool("EXCHANGE_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading commits the whole domain to HTTPS in browsers for months and is slow to undo: the
+# domain's owner opts in. Off, Django's reminder (security.W021) is silenced below.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Only when a reverse proxy terminates TLS and always sets this header (overwriting any value a
+# client sent): otherwise anyone could claim a request was made over HTTPS.
+if PROXY_SSL_HEADER := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+# No script reads these cookies (forms carry the CSRF token in a hidden field).
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+# Lax, not Strict: someone following a link from an email must arrive signed in.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Pages carry tokens in their addresses (check-in and unsubscribe links): never send them on.
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, so no
+# 'unsafe-inline'. Scripts are static files; a page that ever needs an inline <script> gives it
+# nonce="{{ request.csp_nonce }}" (such a page is never cached whole: exchange/core/caching.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+        "report-uri": os.environ.get("CSP_REPORT_URI", "").strip() or None,
+    }
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -21,7 +21,7 @@ generation token included.
 
 Never cached: signed-in users (their pages carry their own navigation and links), requests
 with messages waiting to be shown, anything but a 200 response to GET, and any response that
-sets a cookie or used the CSRF token (a cached page must hold nothing per visitor).
+sets a cookie, used the CSRF token or a script nonce (a cached page must hold nothing per visitor).
 """
 
 from __future__ import annotations
@@ -214,6 +214,9 @@ def _is_storable(request: HttpRequest, response: HttpResponseBase) -> bool:
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        # A page that used its Content-Security-Policy nonce holds a value for this response
+        # only (django-csp's lazy nonce is truthy once read).
+        and not getattr(request, "csp_nonce", None)
     )
 
 

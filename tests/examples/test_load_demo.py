@@ -1,9 +1,10 @@
 import re
+from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -238,3 +239,35 @@ def test_leaves_an_existing_account_with_a_demo_address_alone(django_user_model)
     assert someone.check_password("their own password")
     assert not someone.groups.exists()
     assert User.objects.filter(email="moderator@example.org").count() == 1
+
+
+def test_refuses_a_database_with_other_accounts_and_loads_nothing(django_user_model):
+    """The demo's published password must not reach a live site's database by accident."""
+    django_user_model.objects.create_user(email="someone@nhs.example", password="theirs")
+
+    with pytest.raises(CommandError, match=r"1 account\(s\) that are not demo accounts.*--force"):
+        call_command("load_demo")
+
+    assert list(User.objects.values_list("email", flat=True)) == ["someone@nhs.example"]
+    assert not Campaign.objects.exists()
+    assert not AuditEntry.objects.filter(action="demo.load").exists()
+
+
+def test_force_loads_the_demo_beside_other_accounts(django_user_model):
+    django_user_model.objects.create_user(email="someone@nhs.example", password="theirs")
+
+    call_command("load_demo", force=True, stdout=StringIO())
+
+    assert User.objects.filter(email=ROLE_USERS[0].email).exists()
+    assert User.objects.filter(email="someone@nhs.example").exists()
+
+
+def test_sign_ups_on_the_demo_site_do_not_stop_the_next_start(django_user_model):
+    """`make run` loads the demo on every start; people who signed up there are demo users."""
+    call_command("load_demo", stdout=StringIO())
+    django_user_model.objects.create_user(email="visitor@example.net", password="theirs")
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    assert "already loaded" in out.getvalue()

@@ -6,6 +6,10 @@ existing rows are never changed. Every key created is recorded in a "demo.load" 
 something a user deleted (or renamed) on the demo site is not brought back on the next start.
 
 `make run` calls this on every start, so the "already loaded" path only reads.
+
+The demo accounts share a password published in the README, so the command refuses a database
+that holds other people's accounts and never had the demo loaded (a live site, most likely)
+unless it is given `--force`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.models import Site
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -269,13 +273,39 @@ def demo_load(*, now: dt.datetime | None = None) -> DemoLoadResult:
     return result
 
 
+def non_demo_accounts() -> int:
+    """Accounts that would make loading the demo unsafe: those of a database the demo was never
+    loaded into (sign-ups on the demo site itself are fine), other than the demo's own."""
+    if AuditEntry.objects.filter(action=AUDIT_ACTION).exists():
+        return 0
+    demo_emails = [p.email for p in (*ROLE_USERS, *AUTHORS)]
+    return User.objects.exclude(email__in=demo_emails).count()
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo users, campaigns and examples. Safe to run on every start: it only adds "
         "what is missing and never changes what people did on the demo site."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Load the demo even into a database that already holds other accounts. Never on "
+                "a live site: the demo accounts' password is public."
+            ),
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["force"] and (others := non_demo_accounts()):
+            raise CommandError(
+                f"This database already holds {others} account(s) that are not demo accounts, so "
+                "it may be a live site: the demo adds accounts (administrator included) whose "
+                "password is published. Nothing was loaded. If this database is only for trying "
+                "the service out, run `manage.py load_demo --force`."
+            )
         result = demo_load()
         workshops_demo_load()
         insights_demo_load()
