@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "django_tasks",
     "django_tasks_db",
+    # Serves the API docs' Swagger UI from our own static files (otherwise from a CDN, which the
+    # Content-Security-Policy refuses).
+    "ninja",
     "exchange.core",
     "exchange.accounts",
     "exchange.examples",

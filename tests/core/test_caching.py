@@ -1,6 +1,7 @@
 """Whole-page caching for anonymous readers (exchange/core/caching.py)."""
 
 import pytest
+from csp.middleware import CSPMiddleware
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.session import SessionStorage
@@ -189,7 +190,7 @@ class TestNeverCached:
 
         assert len(calls) == 3
 
-    @pytest.mark.parametrize("kind", ["csrf", "cookie", "status", "post"])
+    @pytest.mark.parametrize("kind", ["csrf", "cookie", "status", "post", "nonce"])
     def test_responses_with_anything_per_visitor_are_not_stored(self, rf, kind):
         calls = []
 
@@ -201,12 +202,15 @@ class TestNeverCached:
                 get_token(request)
             if kind == "cookie":
                 response.set_cookie("seen", "1")
+            if kind == "nonce":
+                response.content = f'<script nonce="{request.csp_nonce}"></script>'.encode()
             return response
 
         for _ in range(2):
             request = self._request(rf)
             if kind == "post":
                 request.method = "POST"
+            CSPMiddleware(lambda request: HttpResponse()).process_request(request)
             view(request)
 
         assert len(calls) == 2
