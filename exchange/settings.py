@@ -294,6 +294,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # benchmarks) sets EXCHANGE_HTTPS=false; so does DEBUG for runserver.
 HTTPS = env_bool("EXCHANGE_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Load balancers check health over plain http, straight to each web server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading commits the whole domain to HTTPS in browsers for months and is slow to undo: the

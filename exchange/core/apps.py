@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "exchange.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from exchange.core import checks  # noqa: F401  (registers the deployment checks)

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from exchange.core.checks import check_site_url
 from tests.factories import PASSWORD, UserFactory
 
 ROOT = Path(django_settings.BASE_DIR)
@@ -180,6 +181,24 @@ class TestSecureDefaults:
         assert "System check identified no issues" in done.stdout
 
 
+class TestSiteUrlCheck:
+    @pytest.mark.parametrize(
+        ("site_url", "https", "expected"),
+        [
+            ("https://exchange.example.org", True, []),
+            ("http://127.0.0.1:8000", True, ["core.W001", "core.W002"]),
+            ("http://exchange.example.org", True, ["core.W001"]),
+            ("https://elsewhere.example.net", True, ["core.W002"]),
+            ("http://exchange.example.org:8000", False, []),
+        ],
+    )
+    def test_links_in_emails_lead_to_this_site(self, settings, site_url, https, expected):
+        settings.SITE_URL, settings.HTTPS = site_url, https
+        settings.ALLOWED_HOSTS = ["exchange.example.org"]
+
+        assert [problem.id for problem in check_site_url(None)] == expected
+
+
 PRODUCTION_SECURITY = {
     "SECURE_SSL_REDIRECT": True,
     "SECURE_HSTS_SECONDS": 31_536_000,
@@ -209,6 +228,12 @@ class TestHeaders:
         assert plain.status_code == 301
         assert plain["Location"] == "https://testserver/"
         assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+    def test_load_balancers_check_health_over_http(self, client, db, settings):
+        for name, value in PRODUCTION_SECURITY.items():
+            setattr(settings, name, value)
+
+        assert client.get(reverse("core:health")).status_code == 200
 
     def test_session_and_csrf_cookies_are_secure_httponly_and_lax(self, client, db, settings):
         for name, value in PRODUCTION_SECURITY.items():
