@@ -292,20 +292,20 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # HTTPS and what browsers are told (README.md, "Running in production"). Secure by default: a
 # deployment is served over HTTPS. The local demo on http://127.0.0.1 (make run, bin/serve, the
 # benchmarks) sets EXCHANGE_HTTPS=false; so does DEBUG for runserver.
-HTTPS = env_bool("EXCHANGE_HTTPS", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+EXCHANGE_HTTPS = env_bool("EXCHANGE_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", EXCHANGE_HTTPS)
 # Load balancers check health over plain http, straight to each web server.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if EXCHANGE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading commits the whole domain to HTTPS in browsers for months and is slow to undo: the
 # domain's owner opts in. Off, Django's reminder (security.W021) is silenced below.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Only when a reverse proxy terminates TLS and always sets this header (overwriting any value a
 # client sent): otherwise anyone could claim a request was made over HTTPS.
-if PROXY_SSL_HEADER := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
-    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+if proxy_ssl_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = EXCHANGE_HTTPS
 # No script reads these cookies (forms carry the CSRF token in a hidden field).
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
 # Lax, not Strict: someone following a link from an email must arrive signed in.
@@ -332,7 +332,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
-        "upgrade-insecure-requests": HTTPS,
+        "upgrade-insecure-requests": EXCHANGE_HTTPS,
         "report-uri": os.environ.get("CSP_REPORT_URI", "").strip() or None,
     }
 }

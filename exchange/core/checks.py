@@ -23,7 +23,7 @@ def check_site_url(
     url = urlsplit(settings.SITE_URL)
     host, _port = split_domain_port(url.netloc)
     problems: list[checks.CheckMessage] = []
-    if settings.HTTPS and url.scheme != "https":
+    if settings.EXCHANGE_HTTPS and url.scheme != "https":
         problems.append(
             checks.Warning(
                 f"SITE_URL ({settings.SITE_URL}) is not an https:// address, so emails link to "

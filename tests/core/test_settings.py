@@ -193,7 +193,7 @@ class TestSiteUrlCheck:
         ],
     )
     def test_links_in_emails_lead_to_this_site(self, settings, site_url, https, expected):
-        settings.SITE_URL, settings.HTTPS = site_url, https
+        settings.SITE_URL, settings.EXCHANGE_HTTPS = site_url, https
         settings.ALLOWED_HOSTS = ["exchange.example.org"]
 
         assert [problem.id for problem in check_site_url(None)] == expected
