@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "exchange.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        # Registers the system check on PRIVATE_FILE_DELIVERY.
+        from exchange.core import files  # noqa: F401
