@@ -100,11 +100,12 @@ def test_every_file_response_is_private_unsniffed_and_sandboxed():
 def test_a_non_ascii_download_name_is_encoded():
     response = private_file_response(
         file=_stored("attachments/c.pdf", b"%PDF-1.4"),
-        download_name="Cynllun ward – terfynol.pdf",
+        download_name="Cynllun ward \u2013 terfynol.pdf",
         content_type="application/pdf",
     )
-    assert "filename*=utf-8''Cynllun%20ward%20%E2%80%93%20terfynol.pdf" in (
-        response["Content-Disposition"]
+    assert (
+        "filename*=utf-8''Cynllun%20ward%20%E2%80%93%20terfynol.pdf"
+        in (response["Content-Disposition"])
     )
 
 

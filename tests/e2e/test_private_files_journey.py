@@ -33,7 +33,8 @@ def _sign_in(page, axe, email: str) -> None:  # type: ignore[no-untyped-def]
 
 def _not_found(page, axe, url: str) -> None:  # type: ignore[no-untyped-def]
     response = page.goto(url)
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     assert PDF_BYTES not in response.body()
     page.get_by_role("heading", name="Page not found").wait_for()
     axe.check(page)

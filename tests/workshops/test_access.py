@@ -24,9 +24,9 @@ from tests.workshops.factories import WorkshopSeriesFactory
 pytestmark = pytest.mark.django_db
 
 SURVEY = (
-    "Timestamp,Question,Answer\n"
-    "03/05/2026 10:15,What should we keep?,Email sam.jones@example.org about the rota\n"
-).encode()
+    b"Timestamp,Question,Answer\n"
+    b"03/05/2026 10:15,What should we keep?,Email sam.jones@example.org about the rota\n"
+)
 MAPPING = {"text": "Answer", "date": "Timestamp", "prompt": "Question"}
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -127,7 +127,9 @@ def test_after_a_failure_the_pages_ask_for_the_file_again(
     status = reverse("workshops:import_status", kwargs={"token": upload.token})
 
     for step in ("import_columns", "import_preview"):
-        response = facilitator_client.get(reverse(f"workshops:{step}", kwargs={"token": upload.token}))
+        response = facilitator_client.get(
+            reverse(f"workshops:{step}", kwargs={"token": upload.token})
+        )
         assert response.status_code == 302
         assert response["Location"] == status
     page = facilitator_client.get(status).content.decode()
@@ -184,9 +186,7 @@ def test_the_sweep_deletes_files_no_upload_names(facilitator, workshop):
     assert default_storage.exists(kept.file.name)
 
 
-def test_workshops_tick_queues_the_sweep(
-    facilitator, workshop, django_capture_on_commit_callbacks
-):
+def test_workshops_tick_queues_the_sweep(facilitator, workshop, django_capture_on_commit_callbacks):
     upload = _uploaded(facilitator, workshop, mapped=False)
     stored = upload.file.name
     _aged(upload, 48)
