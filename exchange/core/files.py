@@ -23,16 +23,22 @@ are the contract each delivery keeps.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
+from collections import defaultdict
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
+from django.core.files.storage import Storage
+from django.db import models
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 DELIVERY_DJANGO = "django"
@@ -43,6 +49,8 @@ DELIVERIES = (DELIVERY_DJANGO,)
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 FALLBACK_TYPE = "application/octet-stream"
 _EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
+# A new upload is stored a moment before its row is committed: never take it for an orphan.
+ORPHAN_GRACE = dt.timedelta(hours=1)
 
 
 def private_name(*, kind: str, filename: str = "") -> str:
@@ -114,6 +122,43 @@ def _protect(response: FileResponse) -> None:
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Referrer-Policy"] = "no-referrer"
+
+
+def private_orphans_delete(*, now: dt.datetime | None = None) -> int:
+    """Delete stored private files that no row names any more; return how many.
+
+    Rows go without their files when a cascade removes them (an example or a workshop
+    deleted in the admin). Every `FileField` named by `PrivateUploadTo` is covered, found
+    through the app registry; only files older than ORPHAN_GRACE are touched. Idempotent:
+    run by `files_tick`.
+    """
+    cutoff = (now or timezone.now()) - ORPHAN_GRACE
+    deleted = 0
+    for (storage, kind), fields in _private_fields().items():
+        try:
+            _folders, names = storage.listdir(kind)
+        except FileNotFoundError:
+            continue
+        known: set[str] = set()
+        for model, name in fields:
+            stored = model._default_manager.exclude(**{name: ""}).values_list(name, flat=True)
+            known.update(stored)
+        for name in names:
+            path = f"{kind}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted += 1
+    return deleted
+
+
+def _private_fields() -> dict[tuple[Storage, str], list[tuple[type[models.Model], str]]]:
+    """Every private file field, grouped by the storage and folder its files live in."""
+    fields: dict[tuple[Storage, str], list[tuple[type[models.Model], str]]] = defaultdict(list)
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField) and isinstance(field.upload_to, PrivateUploadTo):
+                fields[(field.storage, field.upload_to.kind)].append((model, field.name))
+    return fields
 
 
 @register()

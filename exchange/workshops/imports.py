@@ -533,27 +533,6 @@ def import_uploads_sweep(*, now: dt.datetime | None = None) -> int:
             )
             import_upload_file_delete(upload=upload)
         deleted += 1
-    return deleted + _orphan_import_files_delete(cutoff)
-
-
-def _orphan_import_files_delete(cutoff: dt.datetime) -> int:
-    """Delete stored survey files no upload names any more (its workshop was deleted, say).
-
-    Only files older than `cutoff`: a file being uploaded now is stored just before its row.
-    """
-    field = ImportUpload._meta.get_field("file")
-    storage, folder = field.storage, field.upload_to.kind  # type: ignore[attr-defined]
-    try:
-        _folders, names = storage.listdir(folder)
-    except FileNotFoundError:
-        return 0
-    known = set(ImportUpload.objects.exclude(file="").values_list("file", flat=True))
-    deleted = 0
-    for name in names:
-        path = f"{folder}/{name}"
-        if path not in known and storage.get_modified_time(path) < cutoff:
-            storage.delete(path)
-            deleted += 1
     return deleted
 
 

@@ -172,20 +172,6 @@ def test_files_of_imports_not_finished_in_time_are_swept(
         assert imports.import_uploads_sweep() == 0
 
 
-def test_the_sweep_deletes_files_no_upload_names(facilitator, workshop):
-    """A workshop deleted in the admin takes its uploads' rows, not their files."""
-    kept = _uploaded(facilitator, workshop)
-    orphan = default_storage.save("workshop-imports/orphan.csv", ContentFile(SURVEY))
-    later = timezone.now() + dt.timedelta(hours=25)
-    _aged(kept, -25)  # still fresh when the sweep runs
-
-    # At least this one: other tests leave files in the shared in-memory storage.
-    assert imports.import_uploads_sweep(now=later) >= 1
-
-    assert not default_storage.exists(orphan)
-    assert default_storage.exists(kept.file.name)
-
-
 def test_workshops_tick_queues_the_sweep(facilitator, workshop, django_capture_on_commit_callbacks):
     upload = _uploaded(facilitator, workshop, mapped=False)
     stored = upload.file.name
