@@ -14,11 +14,17 @@ A download view first finds the object with the same selector as the page that s
 
 - `"django"` (the only one today): the app streams the file itself (`FileResponse`).
 
-A later deployment can add, here and nowhere else, `"x-accel"` (answer with an empty
-response carrying `X-Accel-Redirect: /protected/<name>` for an nginx `internal` location)
-or `"presigned"` (redirect to a short-lived presigned URL from the object storage, with the
-same `Content-Disposition`/`Content-Type` passed as response overrides). The headers below
-are the contract each delivery keeps.
+A later issue can add, here and nowhere else (views do not change):
+
+- `"x-accel"`: an empty response carrying `X-Accel-Redirect: /protected/<file.name>` for an
+  nginx `internal` location over the same storage; nginx keeps the headers set here.
+- `"presigned"`: a redirect (`Cache-Control: no-store`) to a presigned URL of the private
+  bucket valid for a minute or so, with `Content-Disposition` and `Content-Type` passed as
+  the storage's response overrides (django-storages: `ResponseContentDisposition`,
+  `ResponseContentType`), and `nosniff` set on the bucket's responses.
+
+Whatever the delivery, the contract is the one `_protect` and the disposition rule below
+spell out, and the access check stays in the view, before this function is called.
 """
 
 from __future__ import annotations
@@ -34,9 +40,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -83,7 +89,7 @@ class PrivateUploadTo:
 
 
 def private_file_response(
-    *, file: File, download_name: str, content_type: str, inline_ok: bool = False
+    *, file: FieldFile, download_name: str, content_type: str, inline_ok: bool = False
 ) -> FileResponse:
     """The response delivering a stored file to a viewer the calling view has already checked.
 
