@@ -156,7 +156,8 @@ class ImportUpload(models.Model):
     """An uploaded file kept between the steps of an import (columns → preview → import).
 
     Found by its unguessable token and only by the person who uploaded it (or an admin). The
-    file is deleted once imported; the row stays as the record of the import's progress.
+    raw file is never served and is deleted when the import ends (imported or failed) or is
+    left unfinished too long; the row stays as the record of the import's progress.
     """
 
     token = models.CharField(max_length=64, unique=True, default=new_upload_token)
