@@ -180,3 +180,18 @@ def test_the_data_migration_moves_old_files_to_random_names(django_capture_on_co
     assert not default_storage.exists(old)
     missing.refresh_from_db()
     assert missing.file.name == "attachments/1/gone.pdf"
+
+
+def test_the_admin_shows_no_stored_name_or_media_link(client):
+    """The admin linked each file at its public /media/ address."""
+    example = ExampleFactory()
+    attachment = _attached(example)
+    client.force_login(AdminFactory())
+    for url in (
+        reverse("admin:examples_attachment_change", args=[attachment.pk]),
+        reverse("admin:examples_example_change", args=[example.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "report.pdf" in html
+        assert attachment.file.name not in html
+        assert "/media/" not in html

@@ -266,3 +266,15 @@ def test_a_resource_is_reached_only_through_its_own_series(client, series):
     assert client.get(_resource_url("no-such-series", resource)).status_code == 404
     assert client.get(_resource_url(series.slug, link_only)).status_code == 404
     assert client.post(_resource_url(series.slug, resource)).status_code == 405
+
+
+def test_the_admin_shows_no_stored_resource_name(client, series):
+    from tests.factories import AdminFactory
+
+    resource = _resource(series)
+    client.force_login(AdminFactory())
+    html = client.get(
+        reverse("admin:workshops_seriesresource_change", args=[resource.pk])
+    ).content.decode()
+    assert "Running order.pdf" in html
+    assert resource.file.name not in html
