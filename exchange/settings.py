@@ -276,8 +276,9 @@ STORAGES = {
         )
     },
 }
+# Uploads are private: nothing under MEDIA_ROOT has a public address (no MEDIA_URL route);
+# views serve each file after checking the viewer (exchange.core.files).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
 
@@ -350,8 +351,12 @@ LOGGING = {
 EXAMPLE_MAX_ATTACHMENTS = 3
 EXAMPLE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 GALLERY_PAGE_SIZE = 12
-# Uploaded files are served by Django only in the single-machine demo; production uses object storage.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# How a checked download's bytes are delivered (exchange.core.files.private_file_response):
+# "django" streams them from storage. A later X-Accel-Redirect or presigned-URL delivery is
+# added there and chosen here.
+PRIVATE_FILE_DELIVERY = os.environ.get("PRIVATE_FILE_DELIVERY", "django")
+# Hours a raw survey file is kept when its import has not finished (then it is deleted).
+WORKSHOPS_IMPORT_FILE_HOURS = int(os.environ.get("WORKSHOPS_IMPORT_FILE_HOURS", "24"))
 
 # Conversation
 # Distinct reports that hide a comment until a moderator looks at it.

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from exchange.api.api import api
 
@@ -20,8 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG or settings.SERVE_MEDIA:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No route serves MEDIA_ROOT, not even with DEBUG on: uploads are private and each is served
+# by its own view after an access check (exchange.core.files).
 
 handler403 = "exchange.core.views.permission_denied"
 handler404 = "exchange.core.views.page_not_found"

@@ -101,6 +101,11 @@ MATRIX = [
         "examples:attachment_download", "submitted_attachment", (404, 404, 200, 200, 404, 404, 200)
     ),
     Row("examples:attachment_download", "draft_attachment", (404, 404, 200, 404, 404, 404, 404)),
+    # Files follow their example's page (issue 13): rejected and withdrawn are no one else's.
+    Row("examples:attachment_download", "rejected_attachment", (404, 404, 200, 200, 404, 404, 200)),
+    Row(
+        "examples:attachment_download", "withdrawn_attachment", (404, 404, 200, 200, 404, 404, 200)
+    ),
     # Submitting: any signed-in participant; their own examples only.
     Row("examples:create", "campaign", (LOGIN, 200, 200, 200, 200, 200, 200)),
     Row("examples:mine", "", (LOGIN, 200, 200, 200, 200, 200, 200)),
@@ -353,7 +358,22 @@ def build_world() -> tuple[dict, dict]:
         "facilitator": facilitator,
         "admin": AdminFactory(),
     }
+    objects.update(_files_world(author, campaign))
     return objects, users
+
+
+def _files_world(author: User, campaign: object) -> dict:
+    """Attachments of the author's rejected and withdrawn examples."""
+    objects = {}
+    for state in ("rejected", "withdrawn"):
+        objects[f"{state}_attachment"] = Attachment.objects.create(
+            example=ExampleFactory(author=author, campaign=campaign, status=state),
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"{state}.pdf"),
+            original_name=f"{state}.pdf",
+            content_type="application/pdf",
+            size=15,
+        )
+    return objects
 
 
 @pytest.fixture(scope="module")

@@ -8,3 +8,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from exchange.core import checks  # noqa: F401  (registers the deployment checks)
+        # Registers the system check on PRIVATE_FILE_DELIVERY.
+        from exchange.core import files  # noqa: F401

@@ -39,8 +39,10 @@ class TagAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["original_name", "file", "content_type", "size", "uploaded_at"]
-    readonly_fields = ["original_name", "file", "content_type", "size", "uploaded_at"]
+    # Not the stored file: its name is private and it is served only by the example's
+    # checked download view (exchange.core.files).
+    fields = ["original_name", "content_type", "size", "uploaded_at"]
+    readonly_fields = ["original_name", "content_type", "size", "uploaded_at"]
     can_delete = True
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
@@ -88,6 +90,9 @@ class AttachmentAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
     search_fields = ["original_name", "example__title"]
     list_select_related = ["example"]
     raw_id_fields = ["example"]
+    # The file is replaced only through the submission form, which checks its type; its
+    # stored name is private (exchange.core.files).
+    exclude = ["file"]
     readonly_fields = ["content_type", "size", "uploaded_at"]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]

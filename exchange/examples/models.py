@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from exchange.core.files import PrivateUploadTo, private_name
+
 
 class Campaign(models.Model):
     """A call for examples, open between two dates, with its own moderation setting."""
@@ -186,12 +188,16 @@ class Example(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.example_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+    """Kept for migration 0001, which names it; new files are named by PrivateUploadTo."""
+    return private_name(kind="attachments", filename=filename)
 
 
 class Attachment(models.Model):
+    """A file of an example, served only to people who may see the example (`file` has a
+    random name: exchange.core.files); `original_name` is the name it is downloaded as."""
+
     example = models.ForeignKey(Example, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=300)
+    file = models.FileField(upload_to=PrivateUploadTo("attachments"), max_length=300)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

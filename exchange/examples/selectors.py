@@ -208,25 +208,19 @@ def example_published_get(*, pk: int) -> Example | None:
 def attachment_get_for_viewer(
     *, example_pk: int, attachment_pk: int, viewer: Any
 ) -> Attachment | None:
-    """The attachment if its example is visible to `viewer`, else None."""
-    attachment = (
-        Attachment.objects.select_related("example")
-        .only(
-            "id",
-            "file",
-            "original_name",
-            "content_type",
-            "size",
-            "example__id",
-            "example__status",
-            "example__author",
-        )
-        .filter(pk=attachment_pk, example_id=example_pk)
+    """The attachment if `viewer` may see its example's page, else None.
+
+    The example is found with the page's own selector (`example_detail_get`), so whatever
+    hides a page (a draft, a withdrawn or taken-down example) hides its files too.
+    """
+    example = example_detail_get(pk=example_pk, viewer=viewer, content_cached=True)
+    if example is None:
+        return None
+    return (
+        Attachment.objects.only("id", "example_id", "file", "original_name", "content_type", "size")
+        .filter(pk=attachment_pk, example=example)
         .first()
     )
-    if attachment is None or not example_visible_to(example=attachment.example, viewer=viewer):
-        return None
-    return attachment
 
 
 # Campaigns ------------------------------------------------------------------------------------

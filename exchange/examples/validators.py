@@ -60,7 +60,11 @@ def attachment_content_type(content: bytes) -> str | None:
 
 
 def attachment_names(filename: str, content_type: str) -> tuple[str, str]:
-    """(name shown to people, safe name to store) with the extension of the detected type."""
+    """(name shown to people, a safe name) with the extension of the detected type.
+
+    Storage keeps only the safe name's extension: files are stored under random names
+    (exchange.core.files.PrivateUploadTo).
+    """
     base = os.path.basename(filename.replace("\\", "/"))
     base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable()).strip()
     stem = os.path.splitext(base)[0] or "attachment"

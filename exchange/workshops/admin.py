@@ -41,4 +41,13 @@ class ReflectionAdmin(admin.ModelAdmin):
 
 
 admin.site.register(ImportBatch)
-admin.site.register(SeriesResource)
+
+
+@admin.register(SeriesResource)
+class SeriesResourceAdmin(admin.ModelAdmin):
+    list_display = ("title", "series", "original_name", "position")
+    list_select_related = ("series",)
+    # Files are added on the series page, which checks their type; the stored name is
+    # private and the file is served only by the series' checked download view.
+    exclude = ("file",)
+    readonly_fields = ("original_name", "content_type", "size")

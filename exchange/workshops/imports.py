@@ -50,8 +50,6 @@ LOCKING = True
 PROGRESS_EVERY = 2000
 MAX_ERRORS_SHOWN = 50
 PREVIEW_ROWS = 10
-# Uploads never imported are removed this long after they were made (on the next upload).
-ABANDONED_AFTER = dt.timedelta(days=7)
 GROUP_MAX_LENGTH = 100
 PROMPT_MAX_LENGTH = 500
 # UK order first: survey tools used here export 03/05/2026 for 3 May.
@@ -491,24 +489,51 @@ def import_upload_create(*, actor: Any, workshop: Workshop, upload: UploadedFile
     name = (upload.name or "import").replace("\\", "/").rsplit("/", 1)[-1][:200]
     stored = ImportUpload(workshop=workshop, uploaded_by=actor, original_name=name)
     extension = ".xlsx" if file_kind(content) == XLSX else ".csv"
-    stored.file.save(f"{stored.token[:16]}{extension}", upload, save=False)
+    # Stored under a random name (the model's upload_to), never derived from the token.
+    stored.file.save(f"upload{extension}", upload, save=False)
     stored.save()
-    _abandoned_uploads_delete()
     audit_log(actor=actor, action="reflection_import.upload", target=workshop, file=name)
     return stored
 
 
-def _abandoned_uploads_delete() -> None:
-    """Forget files uploaded long ago and never imported: no job needed, uploads are rare."""
-    old = ImportUpload.objects.filter(
-        created_at__lt=timezone.now() - ABANDONED_AFTER,
-        state__in=(ImportState.UPLOADED, ImportState.FAILED),
-    )
-    for abandoned in old:
-        name, storage = abandoned.file.name, abandoned.file.storage
-        abandoned.delete()
-        if name:
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+def import_upload_file_delete(*, upload: ImportUpload) -> None:
+    """Delete the raw survey file (personal data) of an upload; harmless when already gone.
+
+    The row stays as the record of the import. The bytes go once the caller's transaction
+    commits, so a rolled-back change never loses a file it still names.
+    """
+    name = upload.file.name
+    if not name:
+        return
+    storage = upload.file.storage
+    ImportUpload.objects.filter(pk=upload.pk).update(file="")
+    upload.file.name = ""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def import_uploads_sweep(*, now: dt.datetime | None = None) -> int:
+    """Delete the raw files of uploads not imported within WORKSHOPS_IMPORT_FILE_HOURS.
+
+    Covers uploads left at the column or preview step and imports stuck in the queue or
+    stopped with their worker; those not finished are marked failed so their page says why.
+    Returns how many files were deleted. Idempotent: run by `workshops_tick`.
+    """
+    hours = settings.WORKSHOPS_IMPORT_FILE_HOURS
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    stale = ImportUpload.objects.filter(created_at__lt=cutoff).exclude(file="").only("pk", "file")
+    deleted = 0
+    for upload in stale:
+        with transaction.atomic():
+            ImportUpload.objects.filter(pk=upload.pk).exclude(
+                state__in=(ImportState.DONE, ImportState.FAILED)
+            ).update(
+                state=ImportState.FAILED,
+                error=_("The file was deleted because it was not imported within %(hours)s hours.")
+                % {"hours": hours},
+            )
+            import_upload_file_delete(upload=upload)
+        deleted += 1
+    return deleted
 
 
 def import_upload_get(*, actor: Any, token: str) -> ImportUpload | None:
@@ -546,6 +571,8 @@ def import_queue(*, actor: Any, upload: ImportUpload) -> ImportUpload:
     _check_manager(actor, upload.workshop)
     if upload.state not in (ImportState.UPLOADED, ImportState.FAILED):
         raise ImportFileError(_("This file is already being imported"))
+    if not upload.file:
+        raise ImportFileError(_("The file is no longer kept. Upload it again."))
     check = import_check(upload=upload)
     if not check.ok:
         raise ImportFileError(_("Correct the errors in the file, then upload it again"))

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from exchange.core.files import PrivateUploadTo, private_name
+
 REFLECTION_MAX_LENGTH = 1000
 # Short codes people type from a screen: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -154,13 +156,16 @@ class ImportUpload(models.Model):
     """An uploaded file kept between the steps of an import (columns → preview → import).
 
     Found by its unguessable token and only by the person who uploaded it (or an admin). The
-    file is deleted once imported; the row stays as the record of the import's progress.
+    raw file is never served and is deleted when the import ends (imported or failed) or is
+    left unfinished too long; the row stays as the record of the import's progress.
     """
 
     token = models.CharField(max_length=64, unique=True, default=new_upload_token)
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    file = models.FileField(upload_to="workshop-imports/", max_length=300)
+    # The raw file (personal data): random name, never served, deleted when the import ends
+    # or is abandoned (imports.import_upload_file_delete, imports.import_uploads_sweep).
+    file = models.FileField(upload_to=PrivateUploadTo("workshop-imports"), max_length=300)
     original_name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
     # The columns chosen: {"text": ..., "date": ..., "prompt": ..., "prompt_id": ..., "group": ...}
@@ -187,7 +192,8 @@ class ImportUpload(models.Model):
 
 
 def resource_path(instance: SeriesResource, filename: str) -> str:
-    return f"workshop-resources/{instance.series_id}/{secrets.token_hex(8)}/{filename}"
+    """Kept for migration 0001, which names it; new files are named by PrivateUploadTo."""
+    return private_name(kind="workshop-resources", filename=filename)
 
 
 class SeriesResource(models.Model):
@@ -197,7 +203,9 @@ class SeriesResource(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("short description"), max_length=1000, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    file = models.FileField(upload_to=resource_path, max_length=300, blank=True)
+    file = models.FileField(
+        upload_to=PrivateUploadTo("workshop-resources"), max_length=300, blank=True
+    )
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)

@@ -48,6 +48,11 @@ def series_resource_list(*, series: WorkshopSeries) -> list[SeriesResource]:
     return list(SeriesResource.objects.filter(series=series).order_by("position", "pk"))
 
 
+def series_resource_file_get(*, series: WorkshopSeries, pk: int) -> SeriesResource | None:
+    """The series' resource with this pk if it has a file; the caller has checked the series."""
+    return SeriesResource.objects.filter(series=series, pk=pk).exclude(file="").first()
+
+
 def series_list() -> QuerySet[WorkshopSeries]:
     return WorkshopSeries.objects.annotate(workshop_count=Count("workshops")).order_by(
         "-created_at", "-pk"

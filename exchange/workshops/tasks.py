@@ -9,7 +9,7 @@ from django_tasks import task
 def reflection_import_task(*, upload_id: int) -> int | None:
     """Import a queued upload; returns the ImportBatch id. Safe to run twice: only a queued
     upload is claimed, and the import itself is one transaction."""
-    from exchange.workshops.imports import ImportFileError, import_run
+    from exchange.workshops.imports import ImportFileError, import_run, import_upload_file_delete
     from exchange.workshops.models import ImportState, ImportUpload
 
     claimed = ImportUpload.objects.filter(pk=upload_id, state=ImportState.QUEUED).update(
@@ -28,14 +28,24 @@ def reflection_import_task(*, upload_id: int) -> int | None:
         ImportUpload.objects.filter(pk=upload_id).update(
             state=ImportState.FAILED, error=error.message
         )
+        import_upload_file_delete(upload=upload)
         return None
     except Exception:
         ImportUpload.objects.filter(pk=upload_id).update(
-            state=ImportState.FAILED, error="The import stopped unexpectedly. Try again."
+            state=ImportState.FAILED,
+            error="The import stopped unexpectedly. Upload the file again.",
         )
+        import_upload_file_delete(upload=upload)
         raise
     ImportUpload.objects.filter(pk=upload_id).update(state=ImportState.DONE, batch=batch)
-    stored = upload.file.name
-    if stored:
-        upload.file.storage.delete(stored)
+    # The raw file holds personal data: it is kept only until the import ends, either way.
+    import_upload_file_delete(upload=upload)
     return batch.pk
+
+
+@task()
+def import_uploads_sweep_task() -> int:
+    """Delete raw survey files whose import did not finish in time (see import_uploads_sweep)."""
+    from exchange.workshops.imports import import_uploads_sweep
+
+    return import_uploads_sweep()

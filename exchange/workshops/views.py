@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from exchange.core.files import private_file_response
 from exchange.core.permissions import Perm, permission_required
 from exchange.workshops import imports, selectors, services
 from exchange.workshops.forms import (
@@ -443,7 +444,7 @@ def _upload_or_404(request: HttpRequest, token: str) -> ImportUpload:
 @permission_required(Perm.MANAGE_WORKSHOPS)
 def import_columns(request: HttpRequest, token: str) -> HttpResponse:
     upload = _upload_or_404(request, token)
-    if upload.state != ImportState.UPLOADED and upload.state != ImportState.FAILED:
+    if upload.state not in (ImportState.UPLOADED, ImportState.FAILED) or not upload.file:
         return redirect("workshops:import_status", token=upload.token)
     workshop = upload.workshop
     prompts = list(Prompt.objects.filter(workshop=workshop))
@@ -489,6 +490,9 @@ def _guess_mapping(headers: list[str]) -> dict[str, str]:
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     upload = _upload_or_404(request, token)
     if upload.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE):
+        return redirect("workshops:import_status", token=upload.token)
+    if not upload.file:
+        # Deleted after a failed import or when left too long: the status page says so.
         return redirect("workshops:import_status", token=upload.token)
     if not upload.mapping:
         return redirect("workshops:import_columns", token=upload.token)
@@ -578,17 +582,16 @@ def resource_delete(request: HttpRequest, slug: str, resource_pk: int) -> HttpRe
     return redirect("workshops:series_detail", slug=series.slug)
 
 
+@require_GET
 def resource_download(request: HttpRequest, slug: str, resource_pk: int) -> HttpResponse:
-    from django.http import FileResponse
-
-    resource = get_object_or_404(
-        SeriesResource.objects.exclude(file=""), pk=resource_pk, series__slug=slug
+    """A resource's file, for whoever may see the series page (found the same way)."""
+    series = _series_or_404(slug)
+    resource = selectors.series_resource_file_get(series=series, pk=resource_pk)
+    if resource is None:
+        raise Http404
+    return private_file_response(
+        file=resource.file,
+        download_name=resource.original_name,
+        content_type=resource.content_type,
+        inline_ok=True,
     )
-    response = FileResponse(
-        resource.file.open("rb"),
-        as_attachment=True,
-        filename=resource.original_name or resource.file.name.rsplit("/", 1)[-1],
-        content_type=resource.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -231,7 +231,9 @@ def test_resource_link_and_file(facilitator, series):
     assert selectors.series_resource_list(series=series) == [link, document]
     assert document.content_type == "application/pdf"
     assert document.original_name == "Running order.pdf"
-    assert document.file.name.endswith("running-order.pdf")
+    assert document.file.name.startswith("workshop-resources/")
+    assert document.file.name.endswith(".pdf")
+    assert "running" not in document.file.name
     assert AuditEntry.objects.filter(action="series_resource.add").count() == 2
 
     services.resource_remove(actor=facilitator, resource=link)

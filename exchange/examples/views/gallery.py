@@ -30,6 +30,7 @@ from exchange.core.caching import (
     page_scope_token,
     published_examples_generation,
 )
+from exchange.core.files import private_file_response
 from exchange.core.permissions import Perm
 from exchange.examples import search, selectors
 from exchange.examples.filters import GalleryFilterForm
@@ -323,21 +324,15 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """Files are served through Django so that only people who may see the example get them."""
+    """An attachment, for whoever may see its example's page (the same selector decides)."""
     attachment = selectors.attachment_get_for_viewer(
         example_pk=pk, attachment_pk=attachment_pk, viewer=request.user
     )
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
+    return private_file_response(
+        file=attachment.file,
+        download_name=attachment.original_name,
         content_type=attachment.content_type,
+        inline_ok=True,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
