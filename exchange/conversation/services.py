@@ -43,10 +43,11 @@ from exchange.conversation.models import (
     ReactionKind,
     Subscription,
 )
+from exchange.conversation.selectors import discussion_target, target_is_open
 from exchange.core.caching import page_scope, page_scope_changed
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log, email_send, per_minute_count
-from exchange.examples.models import Example, ExampleStatus
+from exchange.examples.models import Example
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
 DIGEST_INTERVAL = dt.timedelta(hours=1)
@@ -72,22 +73,12 @@ class ConversationRateLimitError(ConversationError):
     pass
 
 
+class ConversationNotFoundError(ConversationError):
+    """The comment's target is closed (withdrawn, taken down, unpublished): as if it were not
+    there."""
+
+
 # Targets ----------------------------------------------------------------------------------
-
-
-def target_is_open(target: models.Model) -> bool:
-    """Whether people may discuss and react to `target` now (a published example, or any
-    other model whose `discussion_is_open()` says so, e.g. a published synthesis report)."""
-    if isinstance(target, Example):
-        return target.status == ExampleStatus.PUBLISHED
-    is_open = getattr(target, "discussion_is_open", None)
-    return bool(is_open()) if callable(is_open) else False
-
-
-def _target_of(discussion: Discussion) -> models.Model:
-    model = discussion.content_type.model_class()
-    assert model is not None
-    return model._default_manager.get(pk=discussion.object_id)
 
 
 def _pre_moderated(target: models.Model) -> bool:
@@ -173,6 +164,12 @@ def _lock(comment: Comment) -> Comment:
         .select_related("discussion", "author")
         .get(pk=comment.pk)
     )
+
+
+def _check_target_open(discussion: Discussion) -> None:
+    """Nobody takes part in the discussion of a closed target, whatever page they kept open."""
+    if not target_is_open(discussion_target(discussion)):
+        raise ConversationNotFoundError(_("This discussion is closed"))
 
 
 def _check_moderator(actor: Any) -> None:
@@ -282,6 +279,7 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     comment = _lock(comment)
     if comment.author_id != actor.pk:
         raise ConversationPermissionError(_("You can only edit your own comments"))
+    _check_target_open(comment.discussion)
     if comment.state not in {CommentState.VISIBLE, CommentState.PENDING}:
         raise ConversationError(_("This comment can no longer be edited"))
     if timezone.now() - comment.created_at > EDIT_WINDOW:
@@ -308,6 +306,7 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
     comment = _lock(comment)
     if comment.author_id != actor.pk:
         raise ConversationPermissionError(_("You can only delete your own comments"))
+    _check_target_open(comment.discussion)
     if comment.state == CommentState.REMOVED:
         return comment
     previous = comment.state
@@ -332,6 +331,7 @@ def reaction_toggle(*, actor: Any, target: models.Model, kind: str) -> bool:
     if isinstance(target, Comment):
         if target.state not in OPEN_STATES:
             raise ConversationError(_("You cannot react to this comment"))
+        _check_target_open(target.discussion)
         scope = _scope_of(target.discussion)
     else:
         if not target_is_open(target):
@@ -363,7 +363,7 @@ def reaction_toggle(*, actor: Any, target: models.Model, kind: str) -> bool:
 
 
 def _hidden_email(comment: Comment, *, reason: str) -> None:
-    target = _target_of(comment.discussion)
+    target = discussion_target(comment.discussion)
     email_send(
         to=[comment.author.email],
         template="emails/comment_hidden",
@@ -384,6 +384,7 @@ def comment_flag(*, actor: Any, comment: Comment, reason: str, note: str = "") -
     comment = _lock(comment)
     if comment.state != CommentState.VISIBLE:
         raise ConversationError(_("This comment is not shown any more, so it cannot be reported"))
+    _check_target_open(comment.discussion)
     if comment.author_id == actor.pk:
         raise ConversationError(_("You cannot report your own comment"))
     if reason not in FlagReason.values:
@@ -432,7 +433,7 @@ def comment_restore(*, actor: Any, comment: Comment) -> Comment:
         raise ConversationError(_("Only a hidden comment can be restored"))
     _make_visible(comment)
     audit_log(actor=actor, action="comment.restore", target=comment)
-    _published(comment, target=_target_of(comment.discussion))
+    _published(comment, target=discussion_target(comment.discussion))
     return comment
 
 
@@ -444,7 +445,7 @@ def comment_approve(*, actor: Any, comment: Comment) -> Comment:
         raise ConversationError(_("Only a comment awaiting moderation can be approved"))
     _make_visible(comment)
     audit_log(actor=actor, action="comment.approve", target=comment)
-    _published(comment, target=_target_of(comment.discussion))
+    _published(comment, target=discussion_target(comment.discussion))
     return comment
 
 
@@ -573,7 +574,7 @@ def comment_digest_deliver(*, user_id: int) -> int:
         )
         if not comments:
             continue
-        target = _target_of(subscription.discussion)
+        target = discussion_target(subscription.discussion)
         sections.append(
             {
                 "title": str(target),
