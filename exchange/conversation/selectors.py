@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -36,6 +37,7 @@ from exchange.core.permissions import Perm
 from exchange.examples.models import Example, ExampleStatus
 
 SORTS = ("newest", "oldest")
+UNSUBSCRIBE_SALT = "conversation.unsubscribe"
 # States everyone sees: a removed comment shows as "comment removed" so its replies keep sense.
 PUBLIC_STATES = (CommentState.VISIBLE, CommentState.REMOVED)
 
@@ -392,3 +394,35 @@ def public_comment_list(*, target: Any) -> QuerySet[Comment]:
         .select_related("author")
         .order_by("created_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class UnsubscribeRequest:
+    """What a signed unsubscribe link names: a person and the discussions to stop emails about."""
+
+    user_id: int
+    discussions: list[Discussion]
+
+
+def unsubscribe_token_read(*, token: str) -> UnsubscribeRequest | None:
+    """The person and discussions a signed link names (nothing is changed), or None when the
+    token was not signed by us or names no discussion that still exists.
+
+    A link from a discussion's section of a digest names that discussion; the digest's
+    one-click `List-Unsubscribe` link names every discussion the email was about.
+    """
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id = int(data["u"])
+        ids = data["d"] if isinstance(data["d"], list) else [data["d"]]
+        discussion_ids = [int(pk) for pk in ids]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    discussions = list(
+        Discussion.objects.filter(pk__in=discussion_ids)
+        .select_related("content_type")
+        .order_by("pk")
+    )
+    if not discussions:
+        return None
+    return UnsubscribeRequest(user_id=user_id, discussions=discussions)

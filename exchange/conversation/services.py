@@ -25,6 +25,7 @@ from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from exchange.conversation.markdown import markdown_render
@@ -43,7 +44,12 @@ from exchange.conversation.models import (
     ReactionKind,
     Subscription,
 )
-from exchange.conversation.selectors import discussion_target, target_is_open
+from exchange.conversation.selectors import (
+    UNSUBSCRIBE_SALT,
+    discussion_target,
+    target_is_open,
+    unsubscribe_token_read,
+)
 from exchange.core.caching import page_scope, page_scope_changed
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log, email_send, per_minute_count
@@ -51,7 +57,6 @@ from exchange.examples.models import Example
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
 DIGEST_INTERVAL = dt.timedelta(hours=1)
-UNSUBSCRIBE_SALT = "conversation.unsubscribe"
 # States in which a comment can be answered, reacted to or flagged.
 OPEN_STATES = {CommentState.VISIBLE}
 
@@ -515,26 +520,41 @@ def subscription_unfollow(*, actor: Any, discussion: Discussion) -> bool:
 
 
 def unsubscribe_token(*, subscription: Subscription) -> str:
+    """The signed token of the link that stops emails about one discussion."""
     return signing.dumps(
         {"u": subscription.user_id, "d": subscription.discussion_id}, salt=UNSUBSCRIBE_SALT
     )
 
 
+def unsubscribe_token_for_digest(*, user_id: int, discussion_ids: list[int]) -> str:
+    """The signed token of a digest's one-click unsubscribe: every discussion it was about."""
+    return signing.dumps({"u": user_id, "d": sorted(discussion_ids)}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(token: str) -> str:
+    return (
+        settings.SITE_URL + reverse("conversation:unsubscribe") + "?" + urlencode({"token": token})
+    )
+
+
 @transaction.atomic
-def subscription_unsubscribe_by_token(*, token: str) -> Discussion | None:
-    """One-click unsubscribe from an emailed link. Returns the discussion, or None if invalid."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user_id, discussion_id = int(data["u"]), int(data["d"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+def subscription_unsubscribe_by_token(*, token: str) -> list[Discussion] | None:
+    """Stop the emails a signed link names (see `unsubscribe_token_read`); no sign-in needed,
+    the signature is the permission. Returns the discussions, or None if the token is invalid.
+    Unsubscribing twice changes nothing the second time."""
+    request = unsubscribe_token_read(token=token)
+    if request is None:
         return None
-    discussion = Discussion.objects.filter(pk=discussion_id).first()
-    if discussion is None:
-        return None
-    subscriptions = Subscription.objects.filter(user_id=user_id, discussion=discussion)
-    if subscriptions.delete()[0]:
-        audit_log(actor=None, action="subscription.unsubscribe", target=discussion, user_id=user_id)
-    return discussion
+    for discussion in request.discussions:
+        subscriptions = Subscription.objects.filter(user_id=request.user_id, discussion=discussion)
+        if subscriptions.delete()[0]:
+            audit_log(
+                actor=None,
+                action="subscription.unsubscribe",
+                target=discussion,
+                user_id=request.user_id,
+            )
+    return request.discussions
 
 
 @transaction.atomic
@@ -560,6 +580,7 @@ def comment_digest_deliver(*, user_id: int) -> int:
         Subscription.objects.filter(user=user).select_related("discussion__content_type")
     )
     sections = []
+    discussion_ids: list[int] = []
     total = 0
     for subscription in subscriptions:
         comments = list(
@@ -582,19 +603,25 @@ def comment_digest_deliver(*, user_id: int) -> int:
                 "comments": [
                     {"author": c.author.public_name, "excerpt": c.body[:300]} for c in comments
                 ],
-                "unsubscribe_url": settings.SITE_URL
-                + reverse("conversation:unsubscribe")
-                + "?token="
-                + unsubscribe_token(subscription=subscription),
+                "unsubscribe_url": unsubscribe_url(unsubscribe_token(subscription=subscription)),
             }
         )
         total += len(comments)
+        discussion_ids.append(subscription.discussion_id)
     if not sections:
         return 0
+    one_click = unsubscribe_url(
+        unsubscribe_token_for_digest(user_id=user.pk, discussion_ids=discussion_ids)
+    )
     email_send(
         to=[user.email],
         template="emails/comment_digest",
         context={"name": user.public_name, "sections": sections, "count": total},
+        # RFC 8058: mail clients offer "Unsubscribe" and POST to the link, with no sign-in.
+        headers={
+            "List-Unsubscribe": f"<{one_click}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     Subscription.objects.filter(user=user).update(notified_until=now)
     state.last_sent_at = now

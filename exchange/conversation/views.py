@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchange.conversation import selectors, services
@@ -355,16 +356,31 @@ def example_unfollow(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_anchor(example.get_absolute_url()))
 
 
-@require_GET
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest) -> HttpResponse:
-    """The link in every digest email: one click, no sign-in needed (the link is signed)."""
-    discussion = services.subscription_unsubscribe_by_token(token=request.GET.get("token", ""))
-    target = selectors.discussion_target(discussion) if discussion is not None else None
+    """The link in every digest email. No sign-in: the signed token in the address is the
+    permission. GET only asks (mail scanners and link previews follow links); the button, or a
+    mail client's one-click unsubscribe (RFC 8058: a POST with no cookies and so no CSRF
+    token, hence exempt), POSTs to the same address, which unsubscribes."""
+    token = request.GET.get("token", "")
+    if request.method == "POST":
+        discussions = services.subscription_unsubscribe_by_token(token=token)
+        template = "conversation/unsubscribed.html"
+    else:
+        found = selectors.unsubscribe_token_read(token=token)
+        discussions = found.discussions if found is not None else None
+        template = "conversation/unsubscribe_confirm.html"
+    targets = [selectors.discussion_target(d) for d in discussions or []]
     response = render(
         request,
-        "conversation/unsubscribed.html",
-        {"discussion": discussion, "target": target},
-        status=200 if discussion is not None else 400,
+        template,
+        {
+            "discussion": bool(discussions),
+            "targets": [t for t in targets if selectors.target_is_open(t)],
+            "action_url": request.get_full_path(),
+        },
+        status=200 if discussions else 400,
     )
     response["Cache-Control"] = "private, no-store"
     return response
