@@ -134,7 +134,9 @@ def test_anonymous_visitors_get_404_too(client, closed_comment):
 
 def test_a_comment_moderator_still_reaches_it(client, closed_comment):
     moderator = ModeratorFactory()
-    assert selectors.comment_get_for_viewer(viewer=moderator, pk=closed_comment.pk) == closed_comment
+    assert (
+        selectors.comment_get_for_viewer(viewer=moderator, pk=closed_comment.pk) == closed_comment
+    )
     client.force_login(moderator)
     response = client.post(
         reverse("conversation:moderation_hide", kwargs={"pk": closed_comment.pk})
