@@ -124,6 +124,11 @@ MATRIX = [
     Row("examples:moderation_request_changes", "submitted", (LOGIN, 403, 403, 405, 403, 403, 405)),
     Row("examples:moderation_feature", "published", (LOGIN, 403, 403, 405, 403, 403, 405)),
     Row("examples:moderation_unfeature", "published", (LOGIN, 403, 403, 405, 403, 403, 405)),
+    # Taking down a published example and restoring it: moderators (issue 13).
+    Row("examples:detail", "taken_down", (404, 404, 200, 200, 404, 404, 200)),
+    Row("examples:moderation_review", "taken_down", (LOGIN, 403, 403, 200, 403, 403, 200)),
+    Row("examples:moderation_take_down", "published", (LOGIN, 403, 403, 405, 403, 403, 405)),
+    Row("examples:moderation_restore", "taken_down", (LOGIN, 403, 403, 405, 403, 403, 405)),
     Row("examples:audit_log", "", (LOGIN, 403, 403, 200, 403, 403, 200)),
     # Conversation: signed-in people comment, reply, react, report and follow; a comment's
     # author edits and deletes it ("comment" is the author's visible comment on "published").
@@ -137,6 +142,10 @@ MATRIX = [
     Row("conversation:comment_delete", "comment", (LOGIN, 404, 200, 404, 404, 404, 404)),
     Row("conversation:comment_flag", "comment", (LOGIN, 200, 200, 200, 200, 200, 200)),
     Row("conversation:comment_react", "comment", (LOGIN, 405, 405, 405, 405, 405, 405)),
+    # A comment behind a closed target (the author's, on "taken_down"): comment moderators only.
+    Row("conversation:comment_flag", "taken_down_comment", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row("conversation:comment_reply", "taken_down_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("conversation:comment_edit", "taken_down_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("conversation:unsubscribe", "", (400, 400, 400, 400, 400, 400, 400)),
     Row("conversation:moderation_list", "", (LOGIN, 403, 403, 200, 403, 403, 200)),
     Row("conversation:moderation_hide", "comment", (LOGIN, 403, 403, 405, 403, 403, 405)),
@@ -344,6 +353,7 @@ def build_world() -> tuple[dict, dict]:
     objects.update(_sustain_world(objects["published"]))
     facilitator = FacilitatorFactory()
     objects.update(_workshops_world(facilitator))
+    objects.update(_taken_down_world(author, campaign))
     users = {
         "anonymous": None,
         "participant": UserFactory(),
@@ -370,6 +380,7 @@ def world(django_db_setup, django_db_blocker):
         yield objects, users
         with transaction.atomic():
             objects["comment"].discussion.delete()
+            objects["taken_down_comment"].discussion.delete()
             objects["series"].delete()
             objects["other_series"].delete()
             objects["event"].delete()
@@ -381,6 +392,20 @@ def world(django_db_setup, django_db_blocker):
             # Left behind, it would collide with tests that create the same tag.
             Tag.objects.filter(slug="remote-working").delete()
             User.objects.filter(pk__in=[u.pk for u in users.values() if u is not None]).delete()
+
+
+def _taken_down_world(author: User, campaign: object) -> dict:
+    """A published example a moderator took down, with the author's comment on it."""
+    from exchange.examples.models import ExampleStatus
+
+    taken_down = PublishedExampleFactory(
+        author=author,
+        campaign=campaign,
+        status=ExampleStatus.TAKEN_DOWN,
+        moderator_message="Names a patient",
+    )
+    comment = CommentFactory(author=author, discussion=DiscussionFactory(example=taken_down))
+    return {"taken_down": taken_down, "taken_down_comment": comment}
 
 
 def _events_world(author: User) -> dict:
