@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from exchange.examples.models import ExampleStatus
+from exchange.examples.search import example_search_index_update
 from tests.factories import PASSWORD, ModeratorFactory, PublishedExampleFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -48,6 +49,7 @@ def _public_sees(public, example_pk: int, *, present: bool) -> None:  # type: ig
 
 def test_moderator_takes_down_and_restores_an_example(live_server, browser, axe, mailoutbox):
     example = PublishedExampleFactory(title=TITLE)
+    example_search_index_update(example_ids=[example.pk])  # what publishing does (PostgreSQL)
     moderator = ModeratorFactory(email="moderator@example.org")
     review = reverse("examples:moderation_review", kwargs={"pk": example.pk})
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from exchange.core.models import AuditEntry
 from exchange.examples import selectors, services
 from exchange.examples.models import Example, ExampleStatus
+from exchange.examples.search import example_search_index_update
 from exchange.sustain.models import CheckIn, CheckInState, CheckInStatus
 from exchange.sustain.services import checkin_outcome_record
 from tests.conversation.factories import CommentFactory, DiscussionFactory
@@ -154,6 +155,7 @@ def test_a_taken_down_example_is_gone_from_every_public_place_at_once(
     example = PublishedExampleFactory(
         title="Hospital parking freed for staff", is_featured=True, featured_at=timezone.now()
     )
+    example_search_index_update(example_ids=[example.pk])  # what publishing does (PostgreSQL)
     reader = UserFactory()
     pages = [
         GALLERY,
