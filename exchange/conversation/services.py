@@ -596,6 +596,8 @@ def comment_digest_deliver(*, user_id: int) -> int:
         if not comments:
             continue
         target = discussion_target(subscription.discussion)
+        if not target_is_open(target):
+            continue  # withdrawn, taken down, unpublished: nobody is told what is said there
         sections.append(
             {
                 "title": str(target),

@@ -207,3 +207,17 @@ def test_a_comment_on_an_unpublished_report_is_404(reader_client):
     assert (
         reader_client.post(_url("comment_react", comment), {"kind": "helpful"}).status_code == 404
     )
+
+
+def test_digests_leave_out_discussions_behind_a_closed_target(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    """A comment approved after its example was taken down is not emailed to followers."""
+    example = PublishedExampleFactory(title="Closed example title")
+    follower = UserFactory()
+    services.subscription_follow(actor=follower, target=example)
+    CommentFactory(discussion=DiscussionFactory(example=example), body="Late words")
+    _close(example, ExampleStatus.TAKEN_DOWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.comment_digest_deliver(user_id=follower.pk) == 0
+    assert not mailoutbox
