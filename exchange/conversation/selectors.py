@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -56,6 +57,14 @@ def discussion_target(discussion: Discussion) -> models.Model:
     model = discussion.content_type.model_class()
     assert model is not None
     return model._default_manager.get(pk=discussion.object_id)
+
+
+def discussion_is_open(discussion: Discussion) -> bool:
+    """Whether the discussion's target is open; a target deleted since is not."""
+    try:
+        return target_is_open(discussion_target(discussion))
+    except ObjectDoesNotExist:
+        return False
 
 
 def discussion_get(*, target: Any) -> Discussion | None:
@@ -347,7 +356,7 @@ def comment_get_for_viewer(*, viewer: Any, pk: int) -> Comment:
     own = getattr(viewer, "is_authenticated", False) and comment.author_id == viewer.pk
     if comment.state not in PUBLIC_STATES and not own:
         raise Http404
-    if not target_is_open(discussion_target(comment.discussion)):
+    if not discussion_is_open(comment.discussion):
         raise Http404
     return comment
 

@@ -46,6 +46,7 @@ from exchange.conversation.models import (
 )
 from exchange.conversation.selectors import (
     UNSUBSCRIBE_SALT,
+    discussion_is_open,
     discussion_target,
     target_is_open,
     unsubscribe_token_read,
@@ -173,7 +174,7 @@ def _lock(comment: Comment) -> Comment:
 
 def _check_target_open(discussion: Discussion) -> None:
     """Nobody takes part in the discussion of a closed target, whatever page they kept open."""
-    if not target_is_open(discussion_target(discussion)):
+    if not discussion_is_open(discussion):
         raise ConversationNotFoundError(_("This discussion is closed"))
 
 
@@ -595,9 +596,9 @@ def comment_digest_deliver(*, user_id: int) -> int:
         )
         if not comments:
             continue
-        target = discussion_target(subscription.discussion)
-        if not target_is_open(target):
+        if not discussion_is_open(subscription.discussion):
             continue  # withdrawn, taken down, unpublished: nobody is told what is said there
+        target = discussion_target(subscription.discussion)
         sections.append(
             {
                 "title": str(target),

@@ -371,13 +371,16 @@ def unsubscribe(request: HttpRequest) -> HttpResponse:
         found = selectors.unsubscribe_token_read(token=token)
         discussions = found.discussions if found is not None else None
         template = "conversation/unsubscribe_confirm.html"
-    targets = [selectors.discussion_target(d) for d in discussions or []]
+    # Named only while open: a link never shows the title of a withdrawn example.
+    targets = [
+        selectors.discussion_target(d) for d in discussions or [] if selectors.discussion_is_open(d)
+    ]
     response = render(
         request,
         template,
         {
             "discussion": bool(discussions),
-            "targets": [t for t in targets if selectors.target_is_open(t)],
+            "targets": targets,
             "action_url": request.get_full_path(),
         },
         status=200 if discussions else 400,

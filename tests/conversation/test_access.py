@@ -221,3 +221,10 @@ def test_digests_leave_out_discussions_behind_a_closed_target(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.comment_digest_deliver(user_id=follower.pk) == 0
     assert not mailoutbox
+
+
+def test_a_comment_whose_target_was_deleted_is_404_not_an_error(reader_client):
+    example = PublishedExampleFactory()
+    comment = CommentFactory(discussion=DiscussionFactory(example=example))
+    Example.objects.filter(pk=example.pk).delete()
+    assert reader_client.get(_url("comment_flag", comment)).status_code == 404
