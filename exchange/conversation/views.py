@@ -122,9 +122,9 @@ def comment_create_on(request: HttpRequest, example: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _comment_or_404(request, pk)
-    target = selectors.discussion_target(parent.discussion)
-    if not selectors.target_is_open(target):
+    if not selectors.discussion_is_open(parent.discussion):  # moderators reach closed ones
         raise Http404
+    target = selectors.discussion_target(parent.discussion)
     ask_policy = not services.has_accepted_policy(request.user)
     if request.method == "GET":
         return _comment_page(
