@@ -180,7 +180,8 @@ def test_a_taken_down_example_is_gone_from_every_public_place_at_once(
     assert client.get(_detail(example)).status_code == 404
     assert client.get(f"/api/examples/{example.pk}").status_code == 404
     assert example.pk not in [e["id"] for e in client.get("/api/examples").json()["items"]]
-    assert client.get(f"/api/examples/{example.pk}/comments").status_code == 404
+    for part in ("comments", "check-ins", "adoptions", "measures"):
+        assert client.get(f"/api/examples/{example.pk}/{part}").status_code == 404, part
     client.force_login(reader)
     assert client.get(_detail(example)).status_code == 404
     assert client.get(reverse("sustain:adopters", kwargs={"pk": example.pk})).status_code == 404
