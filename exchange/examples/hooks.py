@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exchange.core.caching import page_scope, page_scope_changed, published_examples_changed
+from exchange.core.caching import published_object_changed
 from exchange.core.services import audit_log
 from exchange.examples.models import Example
 
@@ -27,6 +27,5 @@ def example_change_lost(*, example_id: int, actor: Any = None, status: str) -> b
     example.featured_at = None
     example.save(update_fields=["is_featured", "featured_at", "updated_at"])
     audit_log(actor=actor, action="example.unfeature", target=example, reason=status)
-    published_examples_changed()
-    page_scope_changed(page_scope(Example, example.pk))
+    published_object_changed(Example, example.pk)
     return True

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from exchange.core.caching import page_scope, page_scope_changed, published_examples_changed
+from exchange.core.caching import published_examples_changed, published_object_changed
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log, email_send
 from exchange.examples.models import (
@@ -492,13 +492,6 @@ def example_unfeature(*, actor: Any, example: Example) -> Example:
     return example
 
 
-def _public_pages_changed(example: Example) -> None:
-    """The example left (or came back to) every public list and page: retire the cached
-    gallery, search, campaign and home pages, and the example's own pages and fragments."""
-    published_examples_changed()
-    page_scope_changed(page_scope(Example, example.pk))
-
-
 @transaction.atomic
 def example_take_down(*, actor: Any, example: Example, reason: str) -> Example:
     """A moderator removes a published example from every public page at once.
@@ -527,7 +520,7 @@ def example_take_down(*, actor: Any, example: Example, reason: str) -> Example:
         reason=reason,
         was_featured=was_featured,
     )
-    _public_pages_changed(example)
+    published_object_changed(Example, example.pk)
     _author_email(
         example=example,
         template="emails/example_taken_down",
@@ -551,7 +544,7 @@ def example_restore(*, actor: Any, example: Example) -> Example:
     example.save(update_fields=["status", "published_at", "moderator_message", "updated_at"])
     audit_log(actor=actor, action="example.restore", target=example, previous_reason=reason)
     example_search_index_update(example_ids=[example.pk])
-    _public_pages_changed(example)
+    published_object_changed(Example, example.pk)
     _author_email(
         example=example,
         template="emails/example_restored",
