@@ -53,10 +53,15 @@ def target_is_open(target: models.Model) -> bool:
 
 
 def discussion_target(discussion: Discussion) -> models.Model:
-    """The example (or report) a discussion is about."""
-    model = discussion.content_type.model_class()
-    assert model is not None
-    return model._default_manager.get(pk=discussion.object_id)
+    """The example (or report) a discussion is about; ObjectDoesNotExist if it was deleted.
+
+    Kept on the discussion once read, so that a view's check and its service's check of the
+    same comment cost one query.
+    """
+    target = discussion.target
+    if target is None:
+        raise ObjectDoesNotExist(f"The target of discussion {discussion.pk} no longer exists")
+    return target  # type: ignore[no-any-return]
 
 
 def discussion_is_open(discussion: Discussion) -> bool:
