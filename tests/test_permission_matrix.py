@@ -129,6 +129,11 @@ MATRIX = [
     Row("examples:moderation_request_changes", "submitted", (LOGIN, 403, 403, 405, 403, 403, 405)),
     Row("examples:moderation_feature", "published", (LOGIN, 403, 403, 405, 403, 403, 405)),
     Row("examples:moderation_unfeature", "published", (LOGIN, 403, 403, 405, 403, 403, 405)),
+    # Taking down a published example and restoring it: moderators (issue 13).
+    Row("examples:detail", "taken_down", (404, 404, 200, 200, 404, 404, 200)),
+    Row("examples:moderation_review", "taken_down", (LOGIN, 403, 403, 200, 403, 403, 200)),
+    Row("examples:moderation_take_down", "published", (LOGIN, 403, 403, 405, 403, 403, 405)),
+    Row("examples:moderation_restore", "taken_down", (LOGIN, 403, 403, 405, 403, 403, 405)),
     Row("examples:audit_log", "", (LOGIN, 403, 403, 200, 403, 403, 200)),
     # Conversation: signed-in people comment, reply, react, report and follow; a comment's
     # author edits and deletes it ("comment" is the author's visible comment on "published").
@@ -142,6 +147,14 @@ MATRIX = [
     Row("conversation:comment_delete", "comment", (LOGIN, 404, 200, 404, 404, 404, 404)),
     Row("conversation:comment_flag", "comment", (LOGIN, 200, 200, 200, 200, 200, 200)),
     Row("conversation:comment_react", "comment", (LOGIN, 405, 405, 405, 405, 405, 405)),
+    # A comment behind a closed target (the author's, on "taken_down"): comment moderators only.
+    Row("conversation:comment_flag", "taken_down_comment", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row("conversation:comment_reply", "taken_down_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("conversation:comment_edit", "taken_down_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("conversation:comment_create", "taken_down", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:adopt", "taken_down", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:adopters", "taken_down", (404, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:measure_create", "taken_down", (LOGIN, 404, 200, 200, 404, 404, 200)),
     Row("conversation:unsubscribe", "", (400, 400, 400, 400, 400, 400, 400)),
     Row("conversation:moderation_list", "", (LOGIN, 403, 403, 200, 403, 403, 200)),
     Row("conversation:moderation_hide", "comment", (LOGIN, 403, 403, 405, 403, 403, 405)),
@@ -349,6 +362,7 @@ def build_world() -> tuple[dict, dict]:
     objects.update(_sustain_world(objects["published"]))
     facilitator = FacilitatorFactory()
     objects.update(_workshops_world(facilitator))
+    objects.update(_taken_down_world(author, campaign))
     users = {
         "anonymous": None,
         "participant": UserFactory(),
@@ -391,6 +405,7 @@ def world(django_db_setup, django_db_blocker):
         yield objects, users
         with transaction.atomic():
             objects["comment"].discussion.delete()
+            objects["taken_down_comment"].discussion.delete()
             objects["series"].delete()
             objects["other_series"].delete()
             objects["event"].delete()
@@ -404,6 +419,20 @@ def world(django_db_setup, django_db_blocker):
             # Every account the world made, the factories' own included: one left behind makes
             # `load_demo` in a later test refuse a database with "real" accounts.
             User.objects.exclude(pk__in=users_before).delete()
+
+
+def _taken_down_world(author: User, campaign: object) -> dict:
+    """A published example a moderator took down, with the author's comment on it."""
+    from exchange.examples.models import ExampleStatus
+
+    taken_down = PublishedExampleFactory(
+        author=author,
+        campaign=campaign,
+        status=ExampleStatus.TAKEN_DOWN,
+        moderator_message="Names a patient",
+    )
+    comment = CommentFactory(author=author, discussion=DiscussionFactory(example=taken_down))
+    return {"taken_down": taken_down, "taken_down_comment": comment}
 
 
 def _events_world(author: User) -> dict:

@@ -16,9 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from exchange.conversation.models import (
     Comment,
@@ -32,10 +35,41 @@ from exchange.conversation.models import (
     Subscription,
 )
 from exchange.core.permissions import Perm
+from exchange.examples.models import Example, ExampleStatus
 
 SORTS = ("newest", "oldest")
+UNSUBSCRIBE_SALT = "conversation.unsubscribe"
 # States everyone sees: a removed comment shows as "comment removed" so its replies keep sense.
 PUBLIC_STATES = (CommentState.VISIBLE, CommentState.REMOVED)
+
+
+def target_is_open(target: models.Model) -> bool:
+    """Whether people may read, discuss and react to `target` now: a published example, or any
+    other model whose `discussion_is_open()` says so (e.g. a published synthesis report)."""
+    if isinstance(target, Example):
+        return target.status == ExampleStatus.PUBLISHED
+    is_open = getattr(target, "discussion_is_open", None)
+    return bool(is_open()) if callable(is_open) else False
+
+
+def discussion_target(discussion: Discussion) -> models.Model:
+    """The example (or report) a discussion is about; ObjectDoesNotExist if it was deleted.
+
+    Kept on the discussion once read, so that a view's check and its service's check of the
+    same comment cost one query.
+    """
+    target = discussion.target
+    if target is None:
+        raise ObjectDoesNotExist(f"The target of discussion {discussion.pk} no longer exists")
+    return target  # type: ignore[no-any-return]
+
+
+def discussion_is_open(discussion: Discussion) -> bool:
+    """Whether the discussion's target is open; a target deleted since is not."""
+    try:
+        return target_is_open(discussion_target(discussion))
+    except ObjectDoesNotExist:
+        return False
 
 
 def discussion_get(*, target: Any) -> Discussion | None:
@@ -309,12 +343,33 @@ def private_comment_list(*, ids: list[int]) -> list[Comment]:
     return comments
 
 
-def comment_get_for_viewer(*, pk: int, viewer: Any) -> Comment | None:
-    """A comment the viewer may see (moderators see every one)."""
-    comments = Comment.objects.select_related("author", "discussion__content_type")
-    if not (getattr(viewer, "is_authenticated", False) and viewer.has_perm(Perm.MODERATE_COMMENTS)):
-        comments = comments.filter(_visible_filter(viewer))
-    return comments.filter(pk=pk).first()
+def comment_get_for_viewer(*, viewer: Any, pk: int) -> Comment:
+    """The comment, if `viewer` may see it; otherwise Http404 (no one learns that it exists).
+
+    A comment is reached only through its target: when the target is closed (an example that
+    was withdrawn, taken down or never published, an unpublished report) its comments are
+    moderators' business only. On an open target, everyone sees public comments and their
+    authors their own comments awaiting moderation or hidden; moderators see every one.
+    """
+    comment = (
+        Comment.objects.select_related("author", "discussion__content_type").filter(pk=pk).first()
+    )
+    if comment is None:
+        raise Http404
+    if _moderates_comments(viewer):
+        return comment
+    own = getattr(viewer, "is_authenticated", False) and comment.author_id == viewer.pk
+    if comment.state not in PUBLIC_STATES and not own:
+        raise Http404
+    if not discussion_is_open(comment.discussion):
+        raise Http404
+    return comment
+
+
+def _moderates_comments(viewer: Any) -> bool:
+    return bool(
+        getattr(viewer, "is_authenticated", False) and viewer.has_perm(Perm.MODERATE_COMMENTS)
+    )
 
 
 def moderation_comment_counts() -> dict[str, int]:
@@ -353,3 +408,35 @@ def public_comment_list(*, target: Any) -> QuerySet[Comment]:
         .select_related("author")
         .order_by("created_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class UnsubscribeRequest:
+    """What a signed unsubscribe link names: a person and the discussions to stop emails about."""
+
+    user_id: int
+    discussions: list[Discussion]
+
+
+def unsubscribe_token_read(*, token: str) -> UnsubscribeRequest | None:
+    """The person and discussions a signed link names (nothing is changed), or None when the
+    token was not signed by us or names no discussion that still exists.
+
+    A link from a discussion's section of a digest names that discussion; the digest's
+    one-click `List-Unsubscribe` link names every discussion the email was about.
+    """
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id = int(data["u"])
+        ids = data["d"] if isinstance(data["d"], list) else [data["d"]]
+        discussion_ids = [int(pk) for pk in ids]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    discussions = list(
+        Discussion.objects.filter(pk__in=discussion_ids)
+        .select_related("content_type")
+        .order_by("pk")
+    )
+    if not discussions:
+        return None
+    return UnsubscribeRequest(user_id=user_id, discussions=discussions)

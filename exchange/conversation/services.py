@@ -25,6 +25,7 @@ from django.core import signing
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from exchange.conversation.markdown import markdown_render
@@ -43,14 +44,20 @@ from exchange.conversation.models import (
     ReactionKind,
     Subscription,
 )
+from exchange.conversation.selectors import (
+    UNSUBSCRIBE_SALT,
+    discussion_is_open,
+    discussion_target,
+    target_is_open,
+    unsubscribe_token_read,
+)
 from exchange.core.caching import page_scope, page_scope_changed
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log, email_send, per_minute_count
-from exchange.examples.models import Example, ExampleStatus
+from exchange.examples.models import Example
 
 EDIT_WINDOW = dt.timedelta(minutes=15)
 DIGEST_INTERVAL = dt.timedelta(hours=1)
-UNSUBSCRIBE_SALT = "conversation.unsubscribe"
 # States in which a comment can be answered, reacted to or flagged.
 OPEN_STATES = {CommentState.VISIBLE}
 
@@ -72,22 +79,12 @@ class ConversationRateLimitError(ConversationError):
     pass
 
 
+class ConversationNotFoundError(ConversationError):
+    """The comment's target is closed (withdrawn, taken down, unpublished): as if it were not
+    there."""
+
+
 # Targets ----------------------------------------------------------------------------------
-
-
-def target_is_open(target: models.Model) -> bool:
-    """Whether people may discuss and react to `target` now (a published example, or any
-    other model whose `discussion_is_open()` says so, e.g. a published synthesis report)."""
-    if isinstance(target, Example):
-        return target.status == ExampleStatus.PUBLISHED
-    is_open = getattr(target, "discussion_is_open", None)
-    return bool(is_open()) if callable(is_open) else False
-
-
-def _target_of(discussion: Discussion) -> models.Model:
-    model = discussion.content_type.model_class()
-    assert model is not None
-    return model._default_manager.get(pk=discussion.object_id)
 
 
 def _pre_moderated(target: models.Model) -> bool:
@@ -173,6 +170,12 @@ def _lock(comment: Comment) -> Comment:
         .select_related("discussion", "author")
         .get(pk=comment.pk)
     )
+
+
+def _check_target_open(discussion: Discussion) -> None:
+    """Nobody takes part in the discussion of a closed target, whatever page they kept open."""
+    if not discussion_is_open(discussion):
+        raise ConversationNotFoundError(_("This discussion is closed"))
 
 
 def _check_moderator(actor: Any) -> None:
@@ -282,6 +285,7 @@ def comment_edit(*, actor: Any, comment: Comment, body: str) -> Comment:
     comment = _lock(comment)
     if comment.author_id != actor.pk:
         raise ConversationPermissionError(_("You can only edit your own comments"))
+    _check_target_open(comment.discussion)
     if comment.state not in {CommentState.VISIBLE, CommentState.PENDING}:
         raise ConversationError(_("This comment can no longer be edited"))
     if timezone.now() - comment.created_at > EDIT_WINDOW:
@@ -308,6 +312,7 @@ def comment_delete(*, actor: Any, comment: Comment) -> Comment:
     comment = _lock(comment)
     if comment.author_id != actor.pk:
         raise ConversationPermissionError(_("You can only delete your own comments"))
+    _check_target_open(comment.discussion)
     if comment.state == CommentState.REMOVED:
         return comment
     previous = comment.state
@@ -332,6 +337,7 @@ def reaction_toggle(*, actor: Any, target: models.Model, kind: str) -> bool:
     if isinstance(target, Comment):
         if target.state not in OPEN_STATES:
             raise ConversationError(_("You cannot react to this comment"))
+        _check_target_open(target.discussion)
         scope = _scope_of(target.discussion)
     else:
         if not target_is_open(target):
@@ -363,7 +369,7 @@ def reaction_toggle(*, actor: Any, target: models.Model, kind: str) -> bool:
 
 
 def _hidden_email(comment: Comment, *, reason: str) -> None:
-    target = _target_of(comment.discussion)
+    target = discussion_target(comment.discussion)
     email_send(
         to=[comment.author.email],
         template="emails/comment_hidden",
@@ -384,6 +390,7 @@ def comment_flag(*, actor: Any, comment: Comment, reason: str, note: str = "") -
     comment = _lock(comment)
     if comment.state != CommentState.VISIBLE:
         raise ConversationError(_("This comment is not shown any more, so it cannot be reported"))
+    _check_target_open(comment.discussion)
     if comment.author_id == actor.pk:
         raise ConversationError(_("You cannot report your own comment"))
     if reason not in FlagReason.values:
@@ -432,7 +439,7 @@ def comment_restore(*, actor: Any, comment: Comment) -> Comment:
         raise ConversationError(_("Only a hidden comment can be restored"))
     _make_visible(comment)
     audit_log(actor=actor, action="comment.restore", target=comment)
-    _published(comment, target=_target_of(comment.discussion))
+    _published(comment, target=discussion_target(comment.discussion))
     return comment
 
 
@@ -444,7 +451,7 @@ def comment_approve(*, actor: Any, comment: Comment) -> Comment:
         raise ConversationError(_("Only a comment awaiting moderation can be approved"))
     _make_visible(comment)
     audit_log(actor=actor, action="comment.approve", target=comment)
-    _published(comment, target=_target_of(comment.discussion))
+    _published(comment, target=discussion_target(comment.discussion))
     return comment
 
 
@@ -514,26 +521,41 @@ def subscription_unfollow(*, actor: Any, discussion: Discussion) -> bool:
 
 
 def unsubscribe_token(*, subscription: Subscription) -> str:
+    """The signed token of the link that stops emails about one discussion."""
     return signing.dumps(
         {"u": subscription.user_id, "d": subscription.discussion_id}, salt=UNSUBSCRIBE_SALT
     )
 
 
+def unsubscribe_token_for_digest(*, user_id: int, discussion_ids: list[int]) -> str:
+    """The signed token of a digest's one-click unsubscribe: every discussion it was about."""
+    return signing.dumps({"u": user_id, "d": sorted(discussion_ids)}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(token: str) -> str:
+    return (
+        settings.SITE_URL + reverse("conversation:unsubscribe") + "?" + urlencode({"token": token})
+    )
+
+
 @transaction.atomic
-def subscription_unsubscribe_by_token(*, token: str) -> Discussion | None:
-    """One-click unsubscribe from an emailed link. Returns the discussion, or None if invalid."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user_id, discussion_id = int(data["u"]), int(data["d"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+def subscription_unsubscribe_by_token(*, token: str) -> list[Discussion] | None:
+    """Stop the emails a signed link names (see `unsubscribe_token_read`); no sign-in needed,
+    the signature is the permission. Returns the discussions, or None if the token is invalid.
+    Unsubscribing twice changes nothing the second time."""
+    request = unsubscribe_token_read(token=token)
+    if request is None:
         return None
-    discussion = Discussion.objects.filter(pk=discussion_id).first()
-    if discussion is None:
-        return None
-    subscriptions = Subscription.objects.filter(user_id=user_id, discussion=discussion)
-    if subscriptions.delete()[0]:
-        audit_log(actor=None, action="subscription.unsubscribe", target=discussion, user_id=user_id)
-    return discussion
+    for discussion in request.discussions:
+        subscriptions = Subscription.objects.filter(user_id=request.user_id, discussion=discussion)
+        if subscriptions.delete()[0]:
+            audit_log(
+                actor=None,
+                action="subscription.unsubscribe",
+                target=discussion,
+                user_id=request.user_id,
+            )
+    return request.discussions
 
 
 @transaction.atomic
@@ -559,6 +581,7 @@ def comment_digest_deliver(*, user_id: int) -> int:
         Subscription.objects.filter(user=user).select_related("discussion__content_type")
     )
     sections = []
+    discussion_ids: list[int] = []
     total = 0
     for subscription in subscriptions:
         comments = list(
@@ -573,7 +596,9 @@ def comment_digest_deliver(*, user_id: int) -> int:
         )
         if not comments:
             continue
-        target = _target_of(subscription.discussion)
+        if not discussion_is_open(subscription.discussion):
+            continue  # withdrawn, taken down, unpublished: nobody is told what is said there
+        target = discussion_target(subscription.discussion)
         sections.append(
             {
                 "title": str(target),
@@ -581,19 +606,25 @@ def comment_digest_deliver(*, user_id: int) -> int:
                 "comments": [
                     {"author": c.author.public_name, "excerpt": c.body[:300]} for c in comments
                 ],
-                "unsubscribe_url": settings.SITE_URL
-                + reverse("conversation:unsubscribe")
-                + "?token="
-                + unsubscribe_token(subscription=subscription),
+                "unsubscribe_url": unsubscribe_url(unsubscribe_token(subscription=subscription)),
             }
         )
         total += len(comments)
+        discussion_ids.append(subscription.discussion_id)
     if not sections:
         return 0
+    one_click = unsubscribe_url(
+        unsubscribe_token_for_digest(user_id=user.pk, discussion_ids=discussion_ids)
+    )
     email_send(
         to=[user.email],
         template="emails/comment_digest",
         context={"name": user.public_name, "sections": sections, "count": total},
+        # RFC 8058: mail clients offer "Unsubscribe" and POST to the link, with no sign-in.
+        headers={
+            "List-Unsubscribe": f"<{one_click}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     Subscription.objects.filter(user=user).update(notified_until=now)
     state.last_sent_at = now

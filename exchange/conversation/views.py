@@ -14,14 +14,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchange.conversation import selectors, services
 from exchange.conversation.forms import CommentForm, FlagForm, ReactionForm, StopCommentingForm
 from exchange.conversation.models import Comment, CommentState
-from exchange.conversation.services import ConversationError, ConversationPermissionError
+from exchange.conversation.services import (
+    ConversationError,
+    ConversationNotFoundError,
+    ConversationPermissionError,
+)
 from exchange.core.permissions import Perm, permission_required
-from exchange.examples.models import Example, ExampleStatus
+from exchange.examples.models import Example
+from exchange.examples.selectors import example_get_for_viewer
 
 MODERATION_PAGE_SIZE = 25
 MODERATION_VIEWS = {
@@ -31,14 +37,16 @@ MODERATION_VIEWS = {
 }
 
 
-def _published_example(pk: int) -> Example:
-    return get_object_or_404(
-        Example.objects.select_related("campaign"), pk=pk, status=ExampleStatus.PUBLISHED
-    )
+def _open_example(request: HttpRequest, pk: int) -> Example:
+    """An example the reader may see whose discussion is open (published); 404 otherwise."""
+    example = example_get_for_viewer(viewer=request.user, pk=pk)
+    if not selectors.target_is_open(example):
+        raise Http404
+    return example
 
 
 def _target_url(comment: Comment) -> str:
-    target = services._target_of(comment.discussion)
+    target = selectors.discussion_target(comment.discussion)
     return target.get_absolute_url()  # type: ignore[attr-defined,no-any-return]
 
 
@@ -47,10 +55,8 @@ def _anchor(url: str, comment: Comment | None = None) -> str:
 
 
 def _comment_or_404(request: HttpRequest, pk: int) -> Comment:
-    comment = selectors.comment_get_for_viewer(pk=pk, viewer=request.user)
-    if comment is None:
-        raise Http404
-    return comment
+    """The comment if the reader may see it and its target (404 otherwise)."""
+    return selectors.comment_get_for_viewer(viewer=request.user, pk=pk)
 
 
 def _form_errors(form: Any, error: ConversationError) -> None:
@@ -82,7 +88,7 @@ def _comment_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return comment_create_on(request, _published_example(pk))
+    return comment_create_on(request, _open_example(request, pk))
 
 
 def comment_create_on(request: HttpRequest, example: Any) -> HttpResponse:
@@ -116,9 +122,9 @@ def comment_create_on(request: HttpRequest, example: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _comment_or_404(request, pk)
-    target = services._target_of(parent.discussion)
-    if not services.target_is_open(target):
+    if not selectors.discussion_is_open(parent.discussion):  # moderators reach closed ones
         raise Http404
+    target = selectors.discussion_target(parent.discussion)
     ask_policy = not services.has_accepted_policy(request.user)
     if request.method == "GET":
         return _comment_page(
@@ -166,6 +172,8 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 comment = services.comment_edit(
                     actor=request.user, comment=comment, body=form.cleaned_data["body"]
                 )
+            except ConversationNotFoundError:
+                raise Http404 from None
             except ConversationPermissionError:
                 raise PermissionDenied from None
             except ConversationError as error:
@@ -187,7 +195,10 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     back = _target_url(comment)
     if request.method == "POST":
-        services.comment_delete(actor=request.user, comment=comment)
+        try:
+            services.comment_delete(actor=request.user, comment=comment)
+        except ConversationNotFoundError:
+            raise Http404 from None
         messages.success(request, _("Your comment has been removed"))
         return redirect(_anchor(back, comment))
     return render(
@@ -213,6 +224,8 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             )
+        except ConversationNotFoundError:
+            raise Http404 from None
         except ConversationError as error:
             _form_errors(form, error)
         else:
@@ -294,6 +307,8 @@ def _react(request: HttpRequest, target: Any, fallback: str, *, label: str) -> H
     kind = form.cleaned_data["kind"]
     try:
         services.reaction_toggle(actor=request.user, target=target, kind=kind)
+    except ConversationNotFoundError:
+        raise Http404 from None
     except ConversationError as error:
         if fragment:
             return HttpResponse(str(error.message), status=400, content_type="text/plain")
@@ -309,7 +324,7 @@ def _react(request: HttpRequest, target: Any, fallback: str, *, label: str) -> H
 @login_required
 @require_POST
 def example_react(request: HttpRequest, pk: int) -> HttpResponse:
-    example = _published_example(pk)
+    example = _open_example(request, pk)
     return _react(request, example, f"{example.get_absolute_url()}#reactions", label=example.title)
 
 
@@ -324,7 +339,7 @@ def comment_react(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def example_follow(request: HttpRequest, pk: int) -> HttpResponse:
-    example = _published_example(pk)
+    example = _open_example(request, pk)
     services.subscription_follow(actor=request.user, target=example)
     messages.success(request, _("You are following the comments on this example"))
     return redirect(_anchor(example.get_absolute_url()))
@@ -333,7 +348,7 @@ def example_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def example_unfollow(request: HttpRequest, pk: int) -> HttpResponse:
-    example = _published_example(pk)
+    example = _open_example(request, pk)
     discussion = selectors.discussion_get(target=example)
     if discussion is not None:
         services.subscription_unfollow(actor=request.user, discussion=discussion)
@@ -341,16 +356,34 @@ def example_unfollow(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_anchor(example.get_absolute_url()))
 
 
-@require_GET
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest) -> HttpResponse:
-    """The link in every digest email: one click, no sign-in needed (the link is signed)."""
-    discussion = services.subscription_unsubscribe_by_token(token=request.GET.get("token", ""))
-    target = services._target_of(discussion) if discussion is not None else None
+    """The link in every digest email. No sign-in: the signed token in the address is the
+    permission. GET only asks (mail scanners and link previews follow links); the button, or a
+    mail client's one-click unsubscribe (RFC 8058: a POST with no cookies and so no CSRF
+    token, hence exempt), POSTs to the same address, which unsubscribes."""
+    token = request.GET.get("token", "")
+    if request.method == "POST":
+        discussions = services.subscription_unsubscribe_by_token(token=token)
+        template = "conversation/unsubscribed.html"
+    else:
+        found = selectors.unsubscribe_token_read(token=token)
+        discussions = found.discussions if found is not None else None
+        template = "conversation/unsubscribe_confirm.html"
+    # Named only while open: a link never shows the title of a withdrawn example.
+    targets = [
+        selectors.discussion_target(d) for d in discussions or [] if selectors.discussion_is_open(d)
+    ]
     response = render(
         request,
-        "conversation/unsubscribed.html",
-        {"discussion": discussion, "target": target},
-        status=200 if discussion is not None else 400,
+        template,
+        {
+            "discussion": bool(discussions),
+            "targets": targets,
+            "action_url": request.get_full_path(),
+        },
+        status=200 if discussions else 400,
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -374,7 +407,7 @@ def moderation_list(request: HttpRequest) -> HttpResponse:
     for comment in page.object_list:
         key = comment.discussion_id
         if key not in targets:
-            targets[key] = services._target_of(comment.discussion)
+            targets[key] = selectors.discussion_target(comment.discussion)
         comment.target = targets[key]
     tabs = [
         {"key": key, "label": label, "count": counts[key], "current": key == current}

@@ -192,6 +192,14 @@ def page_scope_changed(scope: str) -> None:
     _token_retire(SCOPE_KEY.format(scope=scope))
 
 
+def published_object_changed(model: type[Model], pk: Any) -> None:
+    """An object joined or left the public pages (an example published, taken down,
+    restored, un-featured): retire every public page and that object's own pages and
+    fragments, in every process."""
+    published_examples_changed()
+    page_scope_changed(page_scope(model, pk))
+
+
 def has_messages_waiting(request: HttpRequest) -> bool:
     # len() reads the stored messages without marking them as shown.
     return len(messages.get_messages(request)) > 0

@@ -47,8 +47,15 @@ def per_minute_count(*, key: str) -> int:
         return 1
 
 
-def email_send(*, to: Iterable[str], template: str, context: dict[str, Any]) -> None:
-    """Queue an email rendered from `<template>_subject.txt` and `<template>_body.txt`.
+def email_send(
+    *,
+    to: Iterable[str],
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Queue an email rendered from `<template>_subject.txt` and `<template>_body.txt`, with
+    extra `headers` if given (e.g. List-Unsubscribe).
 
     The email is queued only when the surrounding transaction commits, so a rolled-back
     action never sends mail.
@@ -59,14 +66,19 @@ def email_send(*, to: Iterable[str], template: str, context: dict[str, Any]) -> 
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
+    extra = {"headers": dict(headers)} if headers else {}
     transaction.on_commit(
-        lambda: send_email_task.enqueue(subject=subject, body=body, recipients=recipients)
+        lambda: send_email_task.enqueue(subject=subject, body=body, recipients=recipients, **extra)
     )
 
 
-def email_deliver(*, subject: str, body: str, recipients: list[str]) -> int:
+def email_deliver(
+    *, subject: str, body: str, recipients: list[str], headers: dict[str, str] | None = None
+) -> int:
     """Send one message per recipient so that no one sees anyone else's address."""
     sent = 0
     for recipient in recipients:
-        sent += EmailMessage(subject=subject, body=body, to=[recipient]).send()
+        sent += EmailMessage(
+            subject=subject, body=body, to=[recipient], headers=headers or None
+        ).send()
     return sent

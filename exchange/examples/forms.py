@@ -292,6 +292,26 @@ class RejectForm(forms.Form):
         self.helper.label_size = Size.SMALL
 
 
+class TakeDownForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for taking it down"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("The author is emailed this reason and sees it on the example."),
+        error_messages={
+            "required": _("Enter the reason for taking the example down"),
+            "max_length": _("The reason must be 2000 characters or fewer"),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_size = Size.SMALL
+
+
 class RequestChangesForm(forms.Form):
     message = forms.CharField(
         label=_("What should the author change?"),

@@ -84,6 +84,8 @@ class ExampleStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     ARCHIVED = "archived", _("Archived")
+    # Published, then removed from every public page by a moderator; it can be restored.
+    TAKEN_DOWN = "taken_down", _("Taken down by a moderator")
 
 
 class Example(models.Model):

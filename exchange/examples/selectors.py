@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from exchange.core.permissions import Perm
@@ -155,19 +156,40 @@ def example_list(*, filters: ExampleFilters) -> QuerySet[Example]:
     return queryset.order_by(*_ORDERINGS[filters.effective_sort])
 
 
+# States whose example its author and the moderators still see (the author reads why).
+_SEEN_BY_MODERATORS = frozenset(ExampleStatus) - {ExampleStatus.DRAFT}
+
+
 def example_visible_to(*, example: Example, viewer: Any) -> bool:
-    """Published examples are public; drafts only to their author; the rest also to moderators."""
+    """Who may see an example: the one rule every path to it (and to its attachments, measures,
+    check-ins, adoptions, discussion) goes through.
+
+    Published examples are public. Drafts are their author's only. Every other state (awaiting
+    moderation, changes requested, rejected, withdrawn, archived, taken down) is seen by its
+    author and by moderators (and administrators, who hold every permission).
+    """
     if example.status == ExampleStatus.PUBLISHED:
         return True
     if viewer is None or not viewer.is_authenticated:
         return False
     if example.author_id == viewer.pk:
         return True
-    return example.status != ExampleStatus.DRAFT and viewer.has_perm(Perm.MODERATE_EXAMPLES)
+    return example.status in _SEEN_BY_MODERATORS and viewer.has_perm(Perm.MODERATE_EXAMPLES)
+
+
+def example_get_for_viewer(*, viewer: Any, pk: int) -> Example:
+    """The example (with its campaign) if `viewer` may see it; otherwise Http404, so that no
+    one learns that a draft, withdrawn or taken-down example exists."""
+    example = (
+        Example.objects.select_related("campaign").defer("search_vector").filter(pk=pk).first()
+    )
+    if example is None or not example_visible_to(example=example, viewer=viewer):
+        raise Http404
+    return example
 
 
 def example_detail_get(*, pk: int, viewer: Any, content_cached: bool = False) -> Example | None:
-    """The example with its campaign and author, if `viewer` may see it.
+    """The example with its campaign and author, if `viewer` may see it (`example_visible_to`).
 
     Tags (`example_tag_list`) and attachments are read only when the page's content is
     rendered afresh, attachments only when there are any (`has_attachments`). With

@@ -4,7 +4,9 @@ Every function runs in one transaction, locks the example row it changes (so two
 cannot approve the same example twice) and writes an audit entry. State rules:
 
     draft ──submit──▶ submitted ──approve──▶ published ──withdraw──▶ withdrawn
-      ▲                  │  │ └──reject──▶ rejected
+      ▲                  │  │ └──reject──▶ rejected     │  ▲
+      │                  │  │                           │  └──restore (moderator)──┐
+      │                  │  │                           └──take down (moderator)──▶ taken_down
       │                  │  └──request changes──▶ changes_requested ──submit──▶ submitted
       └ edit             └──withdraw──▶ withdrawn
 
@@ -27,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from exchange.core.caching import published_examples_changed
+from exchange.core.caching import published_examples_changed, published_object_changed
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log, email_send
 from exchange.examples.models import (
@@ -487,6 +489,67 @@ def example_unfeature(*, actor: Any, example: Example) -> Example:
     example.save(update_fields=["is_featured", "featured_at", "updated_at"])
     audit_log(actor=actor, action="example.unfeature", target=example)
     published_examples_changed()
+    return example
+
+
+@transaction.atomic
+def example_take_down(*, actor: Any, example: Example, reason: str) -> Example:
+    """A moderator removes a published example from every public page at once.
+
+    It is un-featured; its author still sees it, with the reason, and is emailed.
+    """
+    _check_perm(actor=actor, perm=Perm.MODERATE_EXAMPLES)
+    reason = reason.strip()
+    if not reason:
+        raise ExampleStateError(_("Enter the reason for taking the example down"))
+    example = _lock(example)
+    if example.status != ExampleStatus.PUBLISHED:
+        raise ExampleStateError(_("Only a published example can be taken down"))
+    was_featured = example.is_featured
+    example.status = ExampleStatus.TAKEN_DOWN
+    example.moderator_message = reason
+    example.is_featured = False
+    example.featured_at = None
+    example.save(
+        update_fields=["status", "moderator_message", "is_featured", "featured_at", "updated_at"]
+    )
+    audit_log(
+        actor=actor,
+        action="example.take_down",
+        target=example,
+        reason=reason,
+        was_featured=was_featured,
+    )
+    published_object_changed(Example, example.pk)
+    _author_email(
+        example=example,
+        template="emails/example_taken_down",
+        reason=reason,
+        example_url=settings.SITE_URL + example.get_absolute_url(),
+    )
+    return example
+
+
+@transaction.atomic
+def example_restore(*, actor: Any, example: Example) -> Example:
+    """Publish a taken-down example again (with its first publication date); not featured."""
+    _check_perm(actor=actor, perm=Perm.MODERATE_EXAMPLES)
+    example = _lock(example)
+    if example.status != ExampleStatus.TAKEN_DOWN:
+        raise ExampleStateError(_("Only an example that was taken down can be restored"))
+    reason = example.moderator_message
+    example.status = ExampleStatus.PUBLISHED
+    example.published_at = example.published_at or timezone.now()
+    example.moderator_message = ""
+    example.save(update_fields=["status", "published_at", "moderator_message", "updated_at"])
+    audit_log(actor=actor, action="example.restore", target=example, previous_reason=reason)
+    example_search_index_update(example_ids=[example.pk])
+    published_object_changed(Example, example.pk)
+    _author_email(
+        example=example,
+        template="emails/example_restored",
+        example_url=settings.SITE_URL + example.get_absolute_url(),
+    )
     return example
 
 

@@ -36,6 +36,10 @@ urlpatterns = [
         moderation.request_changes,
         name="moderation_request_changes",
     ),
+    path(
+        "moderation/examples/<int:pk>/take-down/", moderation.take_down, name="moderation_take_down"
+    ),
+    path("moderation/examples/<int:pk>/restore/", moderation.restore, name="moderation_restore"),
     path("moderation/examples/<int:pk>/feature/", moderation.feature, name="moderation_feature"),
     path(
         "moderation/examples/<int:pk>/unfeature/", moderation.unfeature, name="moderation_unfeature"

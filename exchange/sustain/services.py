@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from exchange.core.caching import published_examples_changed
 from exchange.core.permissions import Perm, permission_holder_emails
 from exchange.core.services import audit_log, email_send
+from exchange.examples.hooks import example_change_lost
 from exchange.examples.models import Campaign, Example, ExampleStatus
 from exchange.sustain import selectors
 from exchange.sustain.measure_input import MeasureValuesError, RowError, duplicate_dates_errors
@@ -326,6 +327,8 @@ def checkin_outcome_record(
     summary.latest_at = at
     if status in LOST_STATUSES:
         reason = AlertReason.REVERTED
+        # A change that did not last is no longer held up as an example to follow.
+        example_change_lost(example_id=check_in.example_id, status=status)
     elif status == CheckInStatus.NO_ANSWER:
         reason = AlertReason.SILENT
     elif at_risk:

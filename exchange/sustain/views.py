@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from exchange.core.permissions import Perm, permission_required
 from exchange.examples.models import Example, ExampleStatus
-from exchange.examples.selectors import example_detail_get
+from exchange.examples.selectors import example_detail_get, example_get_for_viewer
 from exchange.sustain import selectors, services
 from exchange.sustain.forms import (
     AdoptionForm,
@@ -130,15 +130,18 @@ def checkin_thanks(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sustain/checkin_thanks.html", {"example": example})
 
 
-def _published_or_404(pk: int) -> Example:
-    return get_object_or_404(
-        Example.objects.select_related("campaign"), pk=pk, status=ExampleStatus.PUBLISHED
-    )
+def _published_or_404(request: HttpRequest, pk: int) -> Example:
+    """An example the reader may see (examples' one rule) that is published: adoptions are
+    recorded and listed for published examples only."""
+    example = example_get_for_viewer(viewer=request.user, pk=pk)
+    if example.status != ExampleStatus.PUBLISHED:
+        raise Http404
+    return example
 
 
 @login_required
 def adoption_create(request: HttpRequest, pk: int) -> HttpResponse:
-    example = _published_or_404(pk)
+    example = _published_or_404(request, pk)
     if request.method == "POST":
         form = AdoptionForm(request.POST)
         if form.is_valid():
@@ -164,7 +167,7 @@ def adoption_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def adoption_list(request: HttpRequest, pk: int) -> HttpResponse:
-    example = _published_or_404(pk)
+    example = _published_or_404(request, pk)
     page_obj = Paginator(
         selectors.adoption_list(example_id=pk), settings.SUSTAIN_PAGE_SIZE
     ).get_page(request.GET.get("page"))

@@ -298,7 +298,7 @@ def test_unsubscribe_by_signed_link(published_example):
     subscription = services.subscription_follow(actor=user, target=published_example)
     token = services.unsubscribe_token(subscription=subscription)
     assert services.subscription_unsubscribe_by_token(token=token + "x") is None
-    assert services.subscription_unsubscribe_by_token(token=token) == subscription.discussion
+    assert services.subscription_unsubscribe_by_token(token=token) == [subscription.discussion]
     assert not Subscription.objects.filter(user=user).exists()
     # Using it again is harmless.
-    assert services.subscription_unsubscribe_by_token(token=token) == subscription.discussion
+    assert services.subscription_unsubscribe_by_token(token=token) == [subscription.discussion]

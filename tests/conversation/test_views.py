@@ -335,7 +335,12 @@ def test_follow_and_unsubscribe_link(client, published_example):
     subscription = Subscription.objects.get(user=user)
     client.logout()
     token = services.unsubscribe_token(subscription=subscription)
-    response = client.get(reverse("conversation:unsubscribe") + f"?token={token}")
+    url = reverse("conversation:unsubscribe") + f"?token={token}"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Unsubscribe" in response.content.decode()
+    assert Subscription.objects.exists()  # a GET only asks
+    response = client.post(url)
     assert response.status_code == 200
     assert "You have unsubscribed" in response.content.decode()
     assert not Subscription.objects.exists()

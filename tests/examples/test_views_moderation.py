@@ -111,6 +111,7 @@ def test_queue_counts_and_lists_oldest_first(moderator_client):
     PublishedExampleFactory()
     PublishedExampleFactory(is_featured=True, featured_at=now)
     ExampleFactory(status=ExampleStatus.REJECTED)
+    ExampleFactory(status=ExampleStatus.TAKEN_DOWN, published_at=now, moderator_message="Spam")
     ExampleFactory()  # drafts are not counted anywhere
     response = moderator_client.get(reverse("examples:moderation_queue"))
     counts = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
@@ -120,6 +121,7 @@ def test_queue_counts_and_lists_oldest_first(moderator_client):
         "published": 2,
         "featured": 1,
         "rejected": 1,
+        "taken_down": 1,
     }
     assert list(response.context["page_obj"]) == [older, newer]
     content = response.content.decode()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -75,7 +75,17 @@ def _example(example_id: int) -> Example:
     return example
 
 
+def _comment(request: HttpRequest, pk: int) -> Comment:
+    """The comment if the token's owner may see it and its target (the web pages' rule)."""
+    try:
+        return selectors.comment_get_for_viewer(viewer=request.auth, pk=pk)
+    except Http404:
+        raise HttpError(404, "No comment with that id") from None
+
+
 def _raise(error: services.ConversationError) -> Any:
+    if isinstance(error, services.ConversationNotFoundError):
+        raise HttpError(404, str(error.message))
     if isinstance(error, services.ConversationPermissionError):
         raise HttpError(403, str(error.message))
     if isinstance(error, services.ConversationRateLimitError):
@@ -116,9 +126,7 @@ def comment_create(
     example = _example(example_id)
     parent = None
     if payload.parent_id is not None:
-        parent = selectors.comment_get_for_viewer(pk=payload.parent_id, viewer=request.auth)
-        if parent is None:
-            raise HttpError(404, "No comment with that id")
+        parent = _comment(request, payload.parent_id)
     try:
         comment = services.comment_post(
             actor=request.auth,
@@ -164,7 +172,7 @@ def example_reaction_toggle(
 def comment_reaction_toggle(
     request: HttpRequest, payload: ReactionIn, comment_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> ReactionOut:
-    comment = selectors.comment_get_for_viewer(pk=comment_id, viewer=request.auth)
-    if comment is None or comment.state != CommentState.VISIBLE:
+    comment = _comment(request, comment_id)
+    if comment.state != CommentState.VISIBLE:
         raise HttpError(404, "No published comment with that id")
     return _toggle(request, comment, payload.kind)

@@ -14,7 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from exchange.conversation import rendering, selectors
 from exchange.conversation.models import Comment, CommentState
-from exchange.conversation.services import EDIT_WINDOW, target_is_open
+from exchange.conversation.selectors import target_is_open
+from exchange.conversation.services import EDIT_WINDOW
 
 register = template.Library()
 

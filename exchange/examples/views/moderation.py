@@ -19,7 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from exchange.core.models import AuditEntry
 from exchange.core.permissions import Perm, permission_required
 from exchange.examples import services
-from exchange.examples.forms import AuditFilterForm, RejectForm, RequestChangesForm
+from exchange.examples.forms import (
+    AuditFilterForm,
+    RejectForm,
+    RequestChangesForm,
+    TakeDownForm,
+)
 from exchange.examples.models import Example, ExampleStatus
 
 QUEUE_PAGE_SIZE = 25
@@ -39,6 +44,7 @@ QUEUE_VIEWS: dict[str, tuple[Any, Q]] = {
         Q(status=ExampleStatus.PUBLISHED, is_featured=True),
     ),
     "rejected": (gettext_lazy("Rejected"), Q(status=ExampleStatus.REJECTED)),
+    "taken_down": (gettext_lazy("Taken down"), Q(status=ExampleStatus.TAKEN_DOWN)),
 }
 
 
@@ -82,10 +88,16 @@ def _review(
     *,
     reject_form: RejectForm | None = None,
     changes_form: RequestChangesForm | None = None,
+    take_down_form: TakeDownForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     invalid: Form | None = next(
-        (form for form in (reject_form, changes_form) if form is not None and form.errors), None
+        (
+            form
+            for form in (reject_form, changes_form, take_down_form)
+            if form is not None and form.errors
+        ),
+        None,
     )
     history = (
         AuditEntry.objects.filter(
@@ -104,6 +116,7 @@ def _review(
             "history": list(history),
             "reject_form": reject_form or RejectForm(),
             "changes_form": changes_form or RequestChangesForm(),
+            "take_down_form": take_down_form or TakeDownForm(),
             "form": invalid,
             "can_feature": request.user.has_perm(Perm.FEATURE_EXAMPLES),
         },
@@ -172,6 +185,35 @@ def request_changes(request: HttpRequest, pk: int) -> HttpResponse:
         services.example_request_changes,
         _("The author of “%(title)s” has been asked to change it."),
         message=form.cleaned_data["message"],
+    )
+
+
+@permission_required(Perm.MODERATE_EXAMPLES)
+@require_POST
+def take_down(request: HttpRequest, pk: int) -> HttpResponse:
+    form = TakeDownForm(request.POST)
+    if not form.is_valid():
+        return _review(request, _example_for_moderation(pk), take_down_form=form, status=400)
+    return _act(
+        request,
+        pk,
+        services.example_take_down,
+        _(
+            "“%(title)s” has been taken down: nobody but its author and moderators can see it. "
+            "The author has been emailed the reason."
+        ),
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@permission_required(Perm.MODERATE_EXAMPLES)
+@require_POST
+def restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        services.example_restore,
+        _("“%(title)s” is published again. The author has been emailed."),
     )
 
 
