@@ -244,7 +244,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
     """Create a private feed address (shown once, on this response only) or turn it off."""
     if request.method != "POST":
-        return redirect(reverse("events:mine") + "#calendar-feed")
+        return redirect("events:mine")
     if request.POST.get("action") == "delete":
         services.calendar_feed_delete(actor=request.user)
         messages.success(request, _("Your calendar feed is turned off."))
