@@ -507,7 +507,7 @@ def event_team(request: HttpRequest, slug: str) -> HttpResponse:
     form = OrganiserAddForm(_posted(request), event=event)
     if form.is_valid():
         added = form.cleaned_data["user"]
-        _, error = _call(
+        _result, error = _call(
             lambda: services.event_organiser_add(actor=request.user, event=event, user=added)
         )
         if error is None:
@@ -531,7 +531,7 @@ def event_team_remove(request: HttpRequest, slug: str, user_pk: int) -> HttpResp
     member = next((u for u in selectors.event_team(event=event) if u.pk == user_pk), None)
     if member is None:
         raise Http404
-    _, error = _call(
+    _result, error = _call(
         lambda: services.event_organiser_remove(actor=request.user, event=event, user=member)
     )
     if error is not None:
