@@ -137,7 +137,8 @@ def test_organiser_services_check_the_actor(session, outsider, mailoutbox):
     booking.refresh_from_db()
     event.refresh_from_db()
     assert booking.state == BookingState.CONFIRMED
-    assert event.bookings_open and event.title != "Taken over"
+    assert event.bookings_open
+    assert event.title != "Taken over"
     assert list(event.organisers.all()) != [outsider]
     assert mailoutbox == []
 
@@ -159,10 +160,12 @@ def test_the_team_adds_and_removes_organisers_but_never_the_last(client, session
     client.force_login(first)
 
     page = client.get(url).content.decode()
-    assert "Cerys Organiser" in page and "Not An Organiser" not in page
+    assert "Cerys Organiser" in page
+    assert "Not An Organiser" not in page
     assert colleague.email not in page
     refused = client.post(url, {"user": participant.pk})
-    assert refused.status_code == 200 and "Choose the person to add" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "Choose the person to add" in refused.content.decode()
 
     response = client.post(url, {"user": colleague.pk}, follow=True)
     assert "Cerys Organiser is now an organiser" in response.content.decode()
@@ -192,7 +195,8 @@ def test_a_participant_cannot_touch_another_persons_booking(client, session):
         assert client.get(url).status_code == 404, name
         assert client.post(url, {"email": "me@example.org"}).status_code == 404, name
     booking.refresh_from_db()
-    assert booking.state == BookingState.CONFIRMED and not BookingTransfer.objects.exists()
+    assert booking.state == BookingState.CONFIRMED
+    assert not BookingTransfer.objects.exists()
 
 
 def test_the_api_acts_only_on_the_token_owners_bookings(client, session):
@@ -214,7 +218,8 @@ def test_the_api_acts_only_on_the_token_owners_bookings(client, session):
         )
         assert response.status_code == 404, action
     booking.refresh_from_db()
-    assert booking.state == BookingState.CONFIRMED and booking.mode == Mode.IN_PERSON
+    assert booking.state == BookingState.CONFIRMED
+    assert booking.mode == Mode.IN_PERSON
 
 
 # Calendar feeds -------------------------------------------------------------------------------
@@ -229,9 +234,11 @@ def test_a_calendar_feed_keeps_only_the_digest_of_its_token(client, session):
     first_url = first.context["feed_url"]
     raw = re.search(r"/events/calendar/([^/]+)\.ics", first_url).group(1)
     feed = CalendarFeed.objects.get(user=booking.user)
-    assert feed.digest == token_digest(raw) and raw not in str(vars(feed))
+    assert feed.digest == token_digest(raw)
+    assert raw not in str(vars(feed))
     page = client.get(reverse("events:mine")).content.decode()
-    assert raw not in page and "Create a new address" in page
+    assert raw not in page
+    assert "Create a new address" in page
 
     second_url = client.post(reverse("events:calendar_feed_manage"), {"action": "create"}).context[
         "feed_url"
@@ -336,7 +343,8 @@ def test_a_transfer_is_claimed_by_signing_in_with_the_invited_address(client, in
 
     anonymous = client.get(path)
     assert anonymous.status_code == 200
-    assert "Sign in" in anonymous.content.decode() and "no-store" in anonymous["Cache-Control"]
+    assert "Sign in" in anonymous.content.decode()
+    assert "no-store" in anonymous["Cache-Control"]
     assert booking.user.public_name in anonymous.content.decode()
     assert client.post(path).status_code == 200  # nothing to accept without signing in
 
@@ -344,7 +352,8 @@ def test_a_transfer_is_claimed_by_signing_in_with_the_invited_address(client, in
     response = client.post(path, follow=True)
     assert "The place is yours" in response.content.decode()
     booking.refresh_from_db()
-    assert booking.user == colleague and booking.state == BookingState.CONFIRMED
+    assert booking.user == colleague
+    assert booking.state == BookingState.CONFIRMED
     assert client.get(path).status_code == 410  # used
 
 
