@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exchange.core.models import AuditEntry
-from exchange.core.services import audit_log, email_send
+from exchange.core.services import audit_log, email_send, per_minute_count
 from exchange.core.tokens import token_digest, token_new
 from exchange.events.models import (
     ACTIVE_STATES,
@@ -54,6 +54,9 @@ from exchange.events.selectors import (
 LOCKING = True
 # How long a colleague has to claim a place passed to them (never beyond the session's start).
 TRANSFER_INVITATION_LIFETIME = dt.timedelta(days=7)
+# Each invitation emails an address someone typed: a few a minute stops anyone using the site
+# to flood an inbox.
+TRANSFER_INVITATIONS_PER_MINUTE = 3
 
 
 class BookingError(Exception):
@@ -598,10 +601,18 @@ def booking_transfer_invite(*, actor: Any, booking: Booking, email: str) -> Book
             raise BookingError(_("Only a confirmed place can be transferred."))
         session = booking.session
         now = timezone.now()
+        if session.is_cancelled:
+            raise BookingError(_("This session has been cancelled."))
         if session.starts_at <= now:
             raise BookingError(_("This session has already started."))
         if email.lower() == (actor.email or "").lower():
             raise BookingError(_("Enter your colleague's email address, not your own."))
+        if per_minute_count(key=f"events:transfer:{actor.pk}") > TRANSFER_INVITATIONS_PER_MINUTE:
+            raise BookingError(
+                _(
+                    "You have sent several invitations in the last minute. Wait a minute, then try again."
+                )
+            )
         _transfers_withdraw(booking, now=now)
         raw = token_new()
         invitation = BookingTransfer.objects.create(
@@ -662,6 +673,7 @@ def _invitation_usable(invitation: BookingTransfer | None, *, now: dt.datetime) 
         or invitation.expires_at <= now
         or booking.user_id != invitation.sender_id
         or booking.state != BookingState.CONFIRMED
+        or booking.session.is_cancelled
         or booking.session.starts_at <= now
     ):
         raise TransferClaimError(

@@ -420,3 +420,16 @@ def test_the_invited_place_keeps_its_seat_while_waiting(client, invite, session)
     seated = Booking.objects.filter(session=session, state=BookingState.CONFIRMED).count()
     assert seated == session.capacity_in_person
     assert booking.user.pk in Booking.objects.values_list("user_id", flat=True)
+
+
+def test_invitations_are_limited_to_a_few_a_minute(session):
+    """No one can use the transfer form to flood someone's inbox."""
+    booking = book(session)
+    for n in range(services.TRANSFER_INVITATIONS_PER_MINUTE):
+        services.booking_transfer_invite(
+            actor=booking.user, booking=booking, email=f"colleague{n}@example.org"
+        )
+    with pytest.raises(services.BookingError, match="Wait a minute"):
+        services.booking_transfer_invite(
+            actor=booking.user, booking=booking, email="one.more@example.org"
+        )
