@@ -730,6 +730,16 @@ def booking_transfer_claim(*, actor: Any, token: str) -> Booking:
         booking.save()
         invitation.claimed_at, invitation.claimed_by = now, actor
         invitation.save(update_fields=["claimed_at", "claimed_by"])
+        email_send(
+            to=[invitation.sender.email],
+            template="emails/booking_transfer_claimed",
+            context={
+                "name": invitation.sender.public_name,
+                "colleague": actor.public_name,
+                "session": booking.session,
+                "event": booking.session.event,
+            },
+        )
         audit_log(
             actor=actor,
             action="booking.transfer",

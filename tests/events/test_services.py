@@ -304,7 +304,9 @@ def invite(mailoutbox, django_capture_on_commit_callbacks):
     return send
 
 
-def test_transfer_invitation_moves_the_place_when_claimed(invite):
+def test_transfer_invitation_moves_the_place_when_claimed(
+    invite, mailoutbox, django_capture_on_commit_callbacks
+):
     booking = book(SessionFactory(), access_needs="Step-free access")
     owner = booking.user
     colleague = UserFactory(email="colleague@example.org")
@@ -312,8 +314,10 @@ def test_transfer_invitation_moves_the_place_when_claimed(invite):
     booking.refresh_from_db()
     assert booking.user == owner  # held for the colleague, still the sender's
 
-    services.booking_transfer_claim(actor=colleague, token=token)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_transfer_claim(actor=colleague, token=token)
 
+    assert {tuple(m.to) for m in mailoutbox[-2:]} == {(owner.email,), (colleague.email,)}
     booking.refresh_from_db()
     assert booking.user == colleague
     assert booking.state == BookingState.CONFIRMED
