@@ -185,6 +185,31 @@ MATRIX = [
     Row("events:session_export", "session_csv", (LOGIN, 403, 403, 403, 200, 403, 200)),
     Row("events:session_message", "session", (LOGIN, 403, 403, 403, 200, 403, 200)),
     Row("events:check_in", "booking", (LOGIN, 403, 403, 403, 405, 403, 405)),
+    # "other_event" is organised by someone else: the organiser is refused everything on it.
+    Row("events:manage", "other_event", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:event_edit", "other_event", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:session_create", "other_event", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:session_edit", "other_session", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:session_manage", "other_session", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:session_export", "other_session_csv", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:session_message", "other_session", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:bookings_open", "other_event", (LOGIN, 403, 403, 403, 405, 403, 405)),
+    Row("events:check_in", "other_booking", (LOGIN, 403, 403, 403, 405, 403, 405)),
+    Row("events:switch", "other_booking", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("events:cancel", "other_booking", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("events:transfer", "other_booking", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("events:booking_ics", "other_booking", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    # The organiser team: its members (and administrators) add and remove organisers.
+    Row("events:team", "event", (LOGIN, 403, 403, 403, 200, 403, 200)),
+    Row("events:team", "other_event", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("events:team_remove", "team_member", (LOGIN, 403, 403, 403, 405, 403, 405)),
+    # Your calendar feed's address is created by POST and shown once; GET goes back to it.
+    Row("events:calendar_feed_manage", "", (LOGIN, *[Redirect("events:mine")] * 6)),
+    Row("events:calendar_feed", "old_calendar_feed", (404, 404, 404, 404, 404, 404, 404)),
+    # A transfer invitation (to an address none of these people signs in with): anyone holding
+    # the link sees what is offered; only the invited address may accept it.
+    Row("events:transfer_claim", "transfer", (200, 403, 403, 403, 403, 403, 403)),
+    Row("events:transfer_claim", "bad_transfer", (404, 404, 404, 404, 404, 404, 404)),
     # Sustain: an emailed check-in link needs no sign-in ("checkin_link" is sent, "checkin_used"
     # answered, "checkin_bad" a token never issued); signed-in people record adoptions; the
     # author names check-in contacts; moderators and organisers see examples at risk.
@@ -409,6 +434,9 @@ def world(django_db_setup, django_db_blocker):
             objects["series"].delete()
             objects["other_series"].delete()
             objects["event"].delete()
+            other_people = [*objects["other_event"].organisers.all(), objects["other_booking"].user]
+            objects["other_event"].delete()
+            User.objects.filter(pk__in=[person.pk for person in other_people]).delete()
             objects["past_session"].event.delete()
             objects["report"].delete()
             objects["draft_report"].delete()
@@ -437,6 +465,7 @@ def _taken_down_world(author: User, campaign: object) -> dict:
 
 def _events_world(author: User) -> dict:
     """An upcoming event with a session the author booked, and a past one they attended."""
+    from exchange.core.tokens import token_digest
     from exchange.events.models import Booking, BookingState, CalendarFeed, Mode
     from tests.events.factories import EventFactory, SessionFactory
 
@@ -456,8 +485,50 @@ def _events_world(author: User) -> dict:
         "session": session,
         "past_session": past_session,
         "booking": booking,
-        "calendar_feed": CalendarFeed.objects.create(user=author),
+        "calendar_feed": CalendarFeed.objects.create(
+            user=author, digest=token_digest(CALENDAR_FEED_TOKEN)
+        ),
+        **_other_event_world(),
+        **_transfer_world(booking),
     }
+
+
+CALENDAR_FEED_TOKEN = "matrix-feed-token"
+TRANSFER_TOKEN = "matrix-transfer-token"
+
+
+def _other_event_world() -> dict:
+    """An event organised by someone else, with a session and another person's booking."""
+    from exchange.events.models import Booking, BookingState, Mode
+    from tests.events.factories import EventFactory, SessionFactory
+
+    other_session = SessionFactory(event=EventFactory(slug="matrix-other-conference"))
+    other_session.event.organisers.add(OrganiserFactory())
+    return {
+        "other_event": other_session.event,
+        "other_session": other_session,
+        "other_booking": Booking.objects.create(
+            user=UserFactory(),
+            session=other_session,
+            mode=Mode.IN_PERSON,
+            state=BookingState.CONFIRMED,
+        ),
+    }
+
+
+def _transfer_world(booking: object) -> dict:
+    """The author's invitation to a colleague to take their booking."""
+    from exchange.core.tokens import token_digest
+    from exchange.events.models import BookingTransfer
+
+    transfer = BookingTransfer.objects.create(
+        booking=booking,
+        sender=booking.user,
+        email="matrix-colleague@example.org",
+        digest=token_digest(TRANSFER_TOKEN),
+        expires_at=booking.session.starts_at,
+    )
+    return {"transfer": transfer, "bad_transfer": transfer}
 
 
 CHECKIN_TOKENS = {"checkin_link": "matrix-open-token", "checkin_used": "matrix-used-token"}
@@ -610,16 +681,24 @@ def url_for(row: Row, objects: dict) -> str:
         kwargs = {"token": objects[target].token}
     elif target == "join":
         kwargs = {"code": objects["workshop"].join_code}
-    elif target == "event":
-        kwargs = {"slug": objects["event"].slug}
+    elif target in ("event", "other_event"):
+        kwargs = {"slug": objects[target].slug}
     elif target == "calendar_feed":
-        kwargs = {"token": objects["calendar_feed"].token}
+        kwargs = {"token": CALENDAR_FEED_TOKEN}
+    elif target == "old_calendar_feed":
+        # The digest itself is no key: a copy of the database opens no one's feed.
+        kwargs = {"token": objects["calendar_feed"].digest}
+    elif target in ("transfer", "bad_transfer"):
+        kwargs = {"token": TRANSFER_TOKEN if target == "transfer" else "not-a-token-we-issued"}
+    elif target == "team_member":
+        event = objects["event"]
+        kwargs = {"slug": event.slug, "user_pk": event.organisers.order_by("pk").first().pk}
     elif target in ("report", "draft_report"):
         kwargs = {"slug": objects[target].slug}
     elif target in ("report_csv", "draft_report_csv"):
         kwargs = {"slug": objects[target.removesuffix("_csv")].slug, "fmt": "csv"}
-    elif target == "session_csv":
-        kwargs = {"pk": objects["session"].pk, "fmt": "csv"}
+    elif target in ("session_csv", "other_session_csv"):
+        kwargs = {"pk": objects[target.removesuffix("_csv")].pk, "fmt": "csv"}
     elif target == "campaign":
         kwargs = {"slug": objects["campaign"].slug}
     elif target == "language":

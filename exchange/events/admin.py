@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from exchange.events.models import Booking, Event, Improvement, Session
+from exchange.events.models import Booking, BookingTransfer, Event, Improvement, Session
 
 
 class SessionInline(admin.StackedInline):
@@ -41,3 +41,20 @@ class BookingAdmin(admin.ModelAdmin):
 class ImprovementAdmin(admin.ModelAdmin):
     list_display = ("session", "created_at")
     readonly_fields = ("session", "user", "text", "created_at")
+
+
+@admin.register(BookingTransfer)
+class BookingTransferAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent and claimed through the services (the token is never
+    stored, only its digest, which is not shown)."""
+
+    list_display = ("booking", "sender", "created_at", "expires_at", "claimed_at", "withdrawn_at")
+    list_filter = ("claimed_at", "withdrawn_at")
+    raw_id_fields = ("booking", "sender", "claimed_by")
+    exclude = ("digest",)
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

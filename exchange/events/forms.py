@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -109,13 +111,43 @@ class BookingForm(forms.Form):
 class TransferForm(forms.Form):
     email = forms.EmailField(
         label=_("Your colleague's email address"),
-        help_text=_("They must already have an account on this site."),
+        help_text=_(
+            "We email them an invitation. They accept it by signing in, or creating an account, "
+            "with this address."
+        ),
         max_length=254,
         error_messages={
             "required": _("Enter your colleague's email address"),
             "invalid": _("Enter an email address in the correct format, like name@example.com"),
         },
     )
+
+
+class OrganiserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        # Names and organisations only: email addresses are never shown to other people.
+        if obj.organisation:
+            return f"{obj.public_name} ({obj.organisation})"
+        return str(obj.public_name)
+
+
+class OrganiserAddForm(forms.Form):
+    user = OrganiserChoiceField(
+        label=_("Add an organiser"),
+        help_text=_("People who can organise events on this site and are not on the team yet."),
+        queryset=None,
+        empty_label=_("Choose a person"),
+        error_messages={
+            "required": _("Choose the person to add"),
+            "invalid_choice": _("Choose the person to add"),
+        },
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        from exchange.events.selectors import organiser_candidates
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = organiser_candidates(event=event)
 
 
 class CheckInSearchForm(forms.Form):

@@ -58,6 +58,7 @@ def offer_hours_default() -> int:
 
 
 def new_token() -> str:
+    """Kept for migration 0001 (feeds once stored their token in plain text)."""
     return secrets.token_urlsafe(24)
 
 
@@ -232,12 +233,17 @@ class Booking(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A person's private calendar feed of their bookings: /events/calendar/<token>.ics"""
+    """A person's private calendar feed of their bookings: /events/calendar/<token>.ics
+
+    Only the token's SHA-256 digest is stored (exchange.core.tokens): the address is shown
+    once, when it is created; creating a new one retires the old address.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Calendar feed {self.pk}"
@@ -258,3 +264,46 @@ class Improvement(models.Model):
 
     def __str__(self) -> str:
         return f"Improvement to {self.session}"
+
+
+class BookingTransfer(models.Model):
+    """An invitation to take someone's confirmed place, sent to a colleague's email address.
+
+    The place stays the sender's (and keeps its seat) until the colleague claims it by signing
+    in or signing up with that address; then the booking moves to them. The address gets the
+    same email whether or not it has an account, and the sender sees the same message, so no
+    one learns who has an account. Only the token's digest is stored.
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="transfers")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("email address"))
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=Q(claimed_at__isnull=True, withdrawn_at__isnull=True),
+                name="booking_transfer_one_open_per_booking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer of booking {self.booking_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.claimed_at is None
+            and self.withdrawn_at is None
+            and self.expires_at > timezone.now()
+        )

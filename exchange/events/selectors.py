@@ -6,15 +6,21 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
+from exchange.core.permissions import Perm
+from exchange.core.tokens import token_digest
 from exchange.events.models import (
     ACTIVE_STATES,
     SEAT_STATES,
     Booking,
     BookingState,
+    BookingTransfer,
+    CalendarFeed,
     Event,
     Mode,
     Session,
@@ -172,12 +178,16 @@ def user_had_place(*, user: Any, session: Session) -> bool:
     ).exists()
 
 
-def user_booking_get(*, user: Any, pk: int) -> Booking | None:
-    return (
-        Booking.objects.filter(user=user, pk=pk)
+def booking_get_for_owner(*, owner: Any, pk: int) -> Booking:
+    """One of `owner`'s own bookings; Http404 for anyone else's (no one learns it exists)."""
+    booking = (
+        Booking.objects.filter(user_id=getattr(owner, "pk", None), pk=pk)
         .select_related("session", "session__event", "replaces")
         .first()
     )
+    if booking is None:
+        raise Http404
+    return booking
 
 
 def user_active_booking(*, user: Any, session: Session) -> Booking | None:
@@ -251,10 +261,126 @@ def event_sessions_prefetched(*, event: Event) -> QuerySet[Event]:
     )
 
 
-def event_manageable_by(*, user: Any, event: Event) -> bool:
-    """Organisers manage the events they are listed on; administrators manage every event."""
-    if not user.has_perm("events.change_event"):
+# Organisers ------------------------------------------------------------------------------------
+# "Organises this event" is decided here, once: the views, the API and the services
+# (exchange.events.services._organiser_check) all ask `event_organised_by`.
+
+
+def event_organised_by(*, user: Any, event: Event) -> bool:
+    """Organisers run the events whose team lists them; administrators run every event."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(Perm.MANAGE_EVENTS):
         return False
     if user.is_superuser or user.has_perm("events.delete_event"):
         return True
     return event.organisers.filter(pk=user.pk).exists()
+
+
+def _organiser_or_403(actor: Any, event: Event) -> None:
+    if not event_organised_by(user=actor, event=event):
+        raise PermissionDenied
+
+
+def event_get_for_organiser(*, actor: Any, slug: str) -> Event:
+    """The event if `actor` organises it; Http404 if there is none, PermissionDenied if they
+    do not (event pages are public, so its existence is no secret)."""
+    event = Event.objects.filter(slug=slug).first()
+    if event is None:
+        raise Http404
+    _organiser_or_403(actor, event)
+    return event
+
+
+def session_get_for_organiser(*, actor: Any, pk: int) -> Session:
+    """A session (with its seat counts) of an event `actor` organises."""
+    session = session_get(pk=pk)
+    if session is None:
+        raise Http404
+    _organiser_or_403(actor, session.event)
+    return session
+
+
+def booking_get_for_organiser(*, actor: Any, pk: int) -> Booking:
+    """Anyone's booking on a session of an event `actor` organises (check-in)."""
+    booking = Booking.objects.select_related("user", "session__event").filter(pk=pk).first()
+    if booking is None:
+        raise Http404
+    _organiser_or_403(actor, booking.session.event)
+    return booking
+
+
+def event_team(*, event: Event) -> list[Any]:
+    return list(event.organisers.order_by("display_name", "pk"))
+
+
+def organiser_candidates(*, event: Event) -> QuerySet[Any]:
+    """People holding the Organiser role (or administrators) not yet on the event's team."""
+    from django.contrib.auth import get_user_model
+
+    app_label, codename = str(Perm.MANAGE_EVENTS).split(".")
+    permission = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(permission | Q(is_superuser=True))
+        .exclude(organised_events=event)
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+
+
+# Tokens ---------------------------------------------------------------------------------------
+
+
+def calendar_feed_get_by_token(*, token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(digest=token_digest(token)).select_related("user").first()
+
+
+def user_calendar_feed(*, user: Any) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def booking_transfer_get_by_token(*, token: str) -> BookingTransfer | None:
+    return (
+        BookingTransfer.objects.filter(digest=token_digest(token))
+        .select_related("booking__session__event", "sender")
+        .first()
+    )
+
+
+def booking_transfer_open(*, booking: Booking) -> BookingTransfer | None:
+    """The invitation waiting to be claimed for this booking, if any."""
+    return (
+        BookingTransfer.objects.filter(
+            booking=booking,
+            claimed_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def user_open_transfers(*, user: Any) -> dict[int, BookingTransfer]:
+    """The person's invitations still waiting to be claimed, by booking id (one query)."""
+    invitations = BookingTransfer.objects.filter(
+        sender=user,
+        booking__user=user,
+        claimed_at__isnull=True,
+        withdrawn_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    return {invitation.booking_id: invitation for invitation in invitations}
+
+
+def user_has_address(*, user: Any, email: str) -> bool:
+    """`user` signs in with `email` (a verified address of their account)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()

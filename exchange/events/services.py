@@ -19,19 +19,23 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exchange.core.models import AuditEntry
-from exchange.core.services import audit_log, email_send
+from exchange.core.services import audit_log, email_send, per_minute_count
+from exchange.core.tokens import token_digest, token_new
 from exchange.events.models import (
     ACTIVE_STATES,
     SEAT_STATES,
     Booking,
     BookingState,
+    BookingTransfer,
     CalendarFeed,
     Event,
     Improvement,
@@ -39,9 +43,20 @@ from exchange.events.models import (
     PromotionPolicy,
     Session,
 )
+from exchange.events.selectors import (
+    booking_transfer_get_by_token,
+    event_organised_by,
+    organiser_candidates,
+    user_has_address,
+)
 
 # Tests switch this off to show that the lock is what prevents overbooking.
 LOCKING = True
+# How long a colleague has to claim a place passed to them (never beyond the session's start).
+TRANSFER_INVITATION_LIFETIME = dt.timedelta(days=7)
+# Each invitation emails an address someone typed: a few a minute stops anyone using the site
+# to flood an inbox.
+TRANSFER_INVITATIONS_PER_MINUTE = 3
 
 
 class BookingError(Exception):
@@ -58,6 +73,20 @@ class OfferExpiredError(BookingError):
 
 class SessionNotFoundError(BookingError):
     pass
+
+
+class TransferClaimError(BookingError):
+    """An invitation link that cannot be used; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: Any, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _organiser_check(actor: Any, event: Event) -> None:
+    """Organiser services act only for someone who organises the event (or an administrator)."""
+    if not event_organised_by(user=actor, event=event):
+        raise PermissionDenied
 
 
 @contextmanager
@@ -475,7 +504,9 @@ def booking_cancel(*, user: Any, booking: Booking, by_organiser: bool = False) -
     """
     with _seat_transaction():
         booking, session = _booking_locked(booking)
-        if not by_organiser and booking.user_id != user.pk:
+        if by_organiser:
+            _organiser_check(user, session.event)
+        elif booking.user_id != user.pk:
             raise BookingError(_("You can only cancel your own booking."))
         if booking.state not in (*SEAT_STATES, BookingState.WAITLISTED):
             raise BookingError(_("This booking is already cancelled."))
@@ -554,41 +585,177 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
     return expired
 
 
-def booking_transfer(*, user: Any, booking: Booking, email: str) -> Booking:
-    """Give a confirmed place to a colleague who has an account, identified by email."""
-    with _seat_transaction():
-        booking, session = _booking_locked(booking)
-        if booking.user_id != user.pk:
+def booking_transfer_invite(*, actor: Any, booking: Booking, email: str) -> BookingTransfer:
+    """Invite a colleague, by email address, to take `actor`'s confirmed place.
+
+    The same email goes to the address whether or not it has an account, and the caller learns
+    nothing about it: the place stays `actor`'s until the colleague claims it
+    (`booking_transfer_claim`). A new invitation for the same booking replaces the old one.
+    """
+    email = email.strip()
+    with transaction.atomic():
+        booking = Booking.objects.select_related("session__event").get(pk=booking.pk)
+        if booking.user_id != actor.pk:
             raise BookingError(_("You can only transfer your own booking."))
         if booking.state != BookingState.CONFIRMED or booking.replaces_id is not None:
             raise BookingError(_("Only a confirmed place can be transferred."))
-        recipient = (
-            get_user_model()
-            .objects.filter(email__iexact=email.strip(), is_active=True)
-            .exclude(pk=user.pk)
-            .first()
-        )
-        if recipient is None:
+        session = booking.session
+        now = timezone.now()
+        if session.is_cancelled:
+            raise BookingError(_("This session has been cancelled."))
+        if session.starts_at <= now:
+            raise BookingError(_("This session has already started."))
+        if email.lower() == (actor.email or "").lower():
+            raise BookingError(_("Enter your colleague's email address, not your own."))
+        if per_minute_count(key=f"events:transfer:{actor.pk}") > TRANSFER_INVITATIONS_PER_MINUTE:
             raise BookingError(
-                _("Enter the email address your colleague uses to sign in to this site.")
+                _(
+                    "You have sent several invitations in the last minute. Wait a minute, then try again."
+                )
             )
-        if _active_booking(recipient, session) is not None:
-            raise BookingError(_("Your colleague has already booked this session."))
+        _transfers_withdraw(booking, now=now)
+        raw = token_new()
+        invitation = BookingTransfer.objects.create(
+            booking=booking,
+            sender=actor,
+            email=email,
+            digest=token_digest(raw),
+            created_at=now,
+            expires_at=min(now + TRANSFER_INVITATION_LIFETIME, session.starts_at),
+        )
+        email_send(
+            to=[email],
+            template="emails/booking_transfer_invitation",
+            context={
+                "sender": actor.public_name,
+                "session": session,
+                "event": session.event,
+                "mode": booking.get_mode_display(),
+                "expires_at": invitation.expires_at,
+                "claim_url": settings.SITE_URL
+                + reverse("events:transfer_claim", kwargs={"token": raw}),
+            },
+        )
+        # The address is personal data of someone who has not agreed to anything: not logged.
+        audit_log(actor=actor, action="booking.transfer_invite", target=booking)
+        return invitation
+
+
+def _transfers_withdraw(booking: Booking, *, now: dt.datetime) -> int:
+    return BookingTransfer.objects.filter(
+        booking=booking, claimed_at__isnull=True, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+
+
+def booking_transfer_withdraw(*, actor: Any, booking: Booking) -> None:
+    """Take back an invitation not yet claimed; its link stops working."""
+    with transaction.atomic():
+        if booking.user_id != actor.pk:
+            raise BookingError(_("You can only transfer your own booking."))
+        if _transfers_withdraw(booking, now=timezone.now()):
+            audit_log(actor=actor, action="booking.transfer_withdraw", target=booking)
+
+
+def _invitation_usable(invitation: BookingTransfer | None, *, now: dt.datetime) -> BookingTransfer:
+    if invitation is None:
+        raise TransferClaimError(
+            _(
+                "This invitation link is not valid. Check that you copied the whole link from "
+                "the email."
+            ),
+            status=404,
+        )
+    if invitation.claimed_at is not None:
+        raise TransferClaimError(_("This place has already been claimed."), status=410)
+    booking = invitation.booking
+    if (
+        invitation.withdrawn_at is not None
+        or invitation.expires_at <= now
+        or booking.user_id != invitation.sender_id
+        or booking.state != BookingState.CONFIRMED
+        or booking.session.is_cancelled
+        or booking.session.starts_at <= now
+    ):
+        raise TransferClaimError(
+            _(
+                "This invitation has expired or was withdrawn. Ask your colleague to pass "
+                "their place to you again."
+            ),
+            status=410,
+        )
+    return invitation
+
+
+def booking_transfer_check(*, token: str, now: dt.datetime | None = None) -> BookingTransfer:
+    """The invitation this token opens if it can still be claimed, else TransferClaimError."""
+    return _invitation_usable(booking_transfer_get_by_token(token=token), now=now or timezone.now())
+
+
+def booking_transfer_claim(*, actor: Any, token: str) -> Booking:
+    """Take the place an invitation offers: the booking moves from the sender to `actor`.
+
+    Only an account that signs in with the invited address may claim it (someone the link was
+    forwarded to cannot). The seat never changes hands through the waiting list: the booking
+    itself moves, under the session's lock.
+    """
+    with _seat_transaction():
+        found = _invitation_usable(booking_transfer_get_by_token(token=token), now=timezone.now())
+        _sessions_lock([found.booking.session_id])
+        # Read again under the lock: it may have been claimed or withdrawn meanwhile.
+        invitation = BookingTransfer.objects.select_related(
+            "booking__session__event", "sender"
+        ).get(pk=found.pk)
+        now = timezone.now()
+        _invitation_usable(invitation, now=now)
+        if not getattr(actor, "is_authenticated", False) or not user_has_address(
+            user=actor, email=invitation.email
+        ):
+            raise TransferClaimError(
+                _(
+                    "This invitation was sent to another email address. Sign out, then sign in "
+                    "or create an account with the address the invitation was sent to."
+                ),
+                status=403,
+            )
+        booking = invitation.booking
+        if _active_booking(actor, booking.session) is not None:
+            raise TransferClaimError(_("You have already booked this session."), status=409)
         Booking.objects.filter(replaces=booking, state=BookingState.WAITLISTED).update(
             state=BookingState.CANCELLED, cancel_reason="transferred"
         )
-        booking.user = recipient
+        booking.user = actor
         booking.access_needs = ""
         booking.dietary_requirements = ""
+        booking.reminded_at = None
         booking.save()
-        audit_log(actor=user, action="booking.transfer", target=booking, to_user=recipient.pk)
+        invitation.claimed_at, invitation.claimed_by = now, actor
+        invitation.save(update_fields=["claimed_at", "claimed_by"])
+        email_send(
+            to=[invitation.sender.email],
+            template="emails/booking_transfer_claimed",
+            context={
+                "name": invitation.sender.public_name,
+                "colleague": actor.public_name,
+                "session": booking.session,
+                "event": booking.session.event,
+            },
+        )
+        audit_log(
+            actor=actor,
+            action="booking.transfer",
+            target=booking,
+            from_user=invitation.sender_id,
+            to_user=actor.pk,
+        )
         _notify_on_commit([booking.pk])
         return booking
 
 
 def booking_check_in(*, actor: Any, booking: Booking) -> Booking:
+    """Mark someone as attended; only an organiser of the event may."""
     with _seat_transaction():
-        booking, _session = _booking_locked(booking)
+        booking, session = _booking_locked(booking)
+        _organiser_check(actor, session.event)
         if booking.state != BookingState.CONFIRMED:
             raise BookingError(_("Only a confirmed booking can be checked in."))
         booking.state = BookingState.ATTENDED
@@ -598,6 +765,7 @@ def booking_check_in(*, actor: Any, booking: Booking) -> Booking:
 
 
 def event_bookings_set_open(*, actor: Any, event: Event, is_open: bool) -> Event:
+    _organiser_check(actor, event)
     with transaction.atomic():
         Event.objects.filter(pk=event.pk).update(bookings_open=is_open)
         event.bookings_open = is_open
@@ -607,6 +775,7 @@ def event_bookings_set_open(*, actor: Any, event: Event, is_open: bool) -> Event
 
 def session_message_send(*, actor: Any, session: Session, subject: str, body: str) -> int:
     """Email everyone confirmed or offered on a session (one message each). Returns how many."""
+    _organiser_check(actor, session.event)
     with transaction.atomic():
         recipients = sorted(
             set(
@@ -628,6 +797,31 @@ def session_message_send(*, actor: Any, session: Session, subject: str, body: st
             subject=subject.strip()[:200],
         )
         return len(recipients)
+
+
+def event_organiser_add(*, actor: Any, event: Event, user: Any) -> None:
+    """Put someone holding the Organiser role on the event's team (its organisers or an
+    administrator may)."""
+    with transaction.atomic():
+        _organiser_check(actor, Event.objects.select_for_update().get(pk=event.pk))
+        if not organiser_candidates(event=event).filter(pk=user.pk).exists():
+            raise BookingError(_("Choose someone who organises events and is not on the team yet."))
+        event.organisers.add(user)
+        audit_log(actor=actor, action="event.organiser_add", target=event, user_id=user.pk)
+
+
+def event_organiser_remove(*, actor: Any, event: Event, user: Any) -> None:
+    """Take someone off the event's team; the last organiser stays (the event keeps a team)."""
+    with transaction.atomic():
+        # The event's row is the lock: two removals at once cannot both leave it empty.
+        _organiser_check(actor, Event.objects.select_for_update().get(pk=event.pk))
+        team = set(event.organisers.values_list("pk", flat=True))
+        if user.pk not in team:
+            raise BookingError(_("This person is not on the event's team."))
+        if team == {user.pk}:
+            raise BookingError(_("An event needs at least one organiser."))
+        event.organisers.remove(user)
+        audit_log(actor=actor, action="event.organiser_remove", target=event, user_id=user.pk)
 
 
 EVENT_FIELDS = (
@@ -657,7 +851,12 @@ SESSION_FIELDS = (
 
 
 def event_save(*, actor: Any, event: Event | None, data: dict[str, Any]) -> Event:
-    """Create (the organiser is listed on it) or update an event."""
+    """Create (the organiser is listed on it) or update an event (its organisers only)."""
+    if event is None:
+        if not actor.has_perm("events.add_event"):
+            raise PermissionDenied
+    else:
+        _organiser_check(actor, event)
     with transaction.atomic():
         created = event is None
         event = event or Event()
@@ -674,11 +873,15 @@ def event_save(*, actor: Any, event: Event | None, data: dict[str, Any]) -> Even
 def session_save(
     *, actor: Any, event: Event, session: Session | None, data: dict[str, Any]
 ) -> Session:
-    """Create or update a session. Raised capacity goes to the people waiting at once."""
+    """Create or update a session of an event `actor` organises. Raised capacity goes to the
+    people waiting at once."""
+    _organiser_check(actor, event)
     with _seat_transaction():
         created = session is None
         if session is not None:
             session = _sessions_lock([session.pk])[session.pk]
+            if session.event_id != event.pk:
+                raise PermissionDenied
         else:
             session = Session(event=event)
         for field in SESSION_FIELDS:
@@ -695,9 +898,24 @@ def session_save(
         return session
 
 
-def calendar_feed_get_or_create(*, user: Any) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=user)
-    return feed
+@transaction.atomic
+def calendar_feed_create(*, actor: Any) -> tuple[CalendarFeed, str]:
+    """A new private feed address for `actor`; returns it with the raw token, shown only now.
+
+    Any earlier address stops working: only one digest is kept per person.
+    """
+    raw = token_new()
+    feed, created = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"digest": token_digest(raw), "created_at": timezone.now()}
+    )
+    audit_log(actor=actor, action="calendar_feed.create" if created else "calendar_feed.renew")
+    return feed, raw
+
+
+@transaction.atomic
+def calendar_feed_delete(*, actor: Any) -> None:
+    if CalendarFeed.objects.filter(user=actor).delete()[0]:
+        audit_log(actor=actor, action="calendar_feed.delete")
 
 
 def improvement_create(*, user: Any, session: Session, text: str) -> Improvement:

@@ -17,7 +17,6 @@ def booking_confirmation_send(*, booking_id: int) -> int:
     """Email a confirmed booking with an .ics attachment. Returns messages sent (0 or 1)."""
     from exchange.events.calendar import booking_ics
     from exchange.events.models import Booking, BookingState
-    from exchange.events.services import calendar_feed_get_or_create
 
     booking = (
         Booking.objects.select_related("user", "session", "session__event")
@@ -26,15 +25,12 @@ def booking_confirmation_send(*, booking_id: int) -> int:
     )
     if booking is None or not booking.user.email:
         return 0
-    feed = calendar_feed_get_or_create(user=booking.user)
     context = {
         "booking": booking,
         "session": booking.session,
         "event": booking.session.event,
         "name": booking.user.public_name,
         "bookings_url": settings.SITE_URL + reverse("events:mine"),
-        "feed_url": settings.SITE_URL
-        + reverse("events:calendar_feed", kwargs={"token": feed.token}),
         "site_url": settings.SITE_URL,
     }
     subject = " ".join(render_to_string("emails/booking_confirmed_subject.txt", context).split())

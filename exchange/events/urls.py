@@ -7,7 +7,11 @@ urlpatterns = [
     path("events/", views.event_list, name="list"),
     path("events/my-bookings/", views.my_bookings, name="mine"),
     path("events/new/", views.event_create, name="event_create"),
+    path(
+        "events/my-bookings/calendar-feed/", views.calendar_feed_manage, name="calendar_feed_manage"
+    ),
     path("events/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("events/transfers/<str:token>/", views.booking_transfer_claim, name="transfer_claim"),
     path("events/sessions/<int:pk>/book/", views.booking_create, name="book"),
     path("events/sessions/<int:pk>/suggest/", views.improvement_create, name="improve"),
     path("events/sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
@@ -29,5 +33,11 @@ urlpatterns = [
     path("events/<slug:slug>/edit/", views.event_edit, name="event_edit"),
     path("events/<slug:slug>/sessions/new/", views.session_create, name="session_create"),
     path("events/<slug:slug>/manage/", views.event_manage, name="manage"),
+    path("events/<slug:slug>/team/", views.event_team, name="team"),
+    path(
+        "events/<slug:slug>/team/<int:user_pk>/remove/",
+        views.event_team_remove,
+        name="team_remove",
+    ),
     path("events/<slug:slug>/bookings-open/", views.event_bookings_open, name="bookings_open"),
 ]

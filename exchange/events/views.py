@@ -9,12 +9,13 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from exchange.events.forms import (
     EventBookingForm,
     EventForm,
     ImprovementForm,
+    OrganiserAddForm,
     SessionForm,
     SessionMessageForm,
     TransferForm,
@@ -37,7 +39,6 @@ from exchange.events.models import (
     ACTIVE_STATES,
     Booking,
     BookingState,
-    CalendarFeed,
     Event,
     Mode,
     Session,
@@ -54,16 +55,8 @@ def _session_or_404(pk: int) -> Session:
     return session
 
 
-def _require_manager(request: HttpRequest, event: Event) -> None:
-    if not selectors.event_manageable_by(user=request.user, event=event):
-        raise PermissionDenied
-
-
 def _own_booking(request: HttpRequest, pk: int) -> Booking:
-    booking = selectors.user_booking_get(user=request.user, pk=pk)
-    if booking is None:
-        raise Http404
-    return booking
+    return selectors.booking_get_for_owner(owner=request.user, pk=pk)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -128,9 +121,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for session in sessions
     ]
-    may_manage = request.user.is_authenticated and selectors.event_manageable_by(
-        user=request.user, event=event
-    )
+    may_manage = selectors.event_organised_by(user=request.user, event=event)
     return render(
         request,
         "events/detail.html",
@@ -242,8 +233,34 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         for booking in bookings
         if booking.replaces_id is None
     ]
-    feed = services.calendar_feed_get_or_create(user=request.user)
+    invitations = selectors.user_open_transfers(user=request.user)
+    for row in rows:
+        row["invitation"] = invitations.get(row["booking"].pk)
+    feed = selectors.user_calendar_feed(user=request.user)
     return render(request, "events/mine.html", {"rows": rows, "feed": feed})
+
+
+@login_required
+def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
+    """Create a private feed address (shown once, on this response only) or turn it off."""
+    if request.method != "POST":
+        return redirect("events:mine")
+    if request.POST.get("action") == "delete":
+        services.calendar_feed_delete(actor=request.user)
+        messages.success(request, _("Your calendar feed is turned off."))
+        return redirect(reverse("events:mine") + "#calendar-feed")
+    _feed, raw = services.calendar_feed_create(actor=request.user)
+    url = request.build_absolute_uri(reverse("events:calendar_feed", kwargs={"token": raw}))
+    # Not a redirect: the address is never stored, so it can be shown only in this response.
+    return _private(render(request, "events/calendar_feed_created.html", {"feed_url": url}))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page holding a secret link: never cached, and no referrer sent with it."""
+    add_never_cache_headers(response)
+    # Not "no-referrer": browsers then send `Origin: null` with forms, failing CSRF checks.
+    response["Referrer-Policy"] = "same-origin"
+    return response
 
 
 @login_required
@@ -311,20 +328,82 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def booking_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite a colleague to take the place; the same answer whatever address is given."""
     booking = _own_booking(request, pk)
-    if booking.state != BookingState.CONFIRMED:
+    if booking.state != BookingState.CONFIRMED or booking.replaces_id is not None:
         raise Http404
+    if request.method == "POST" and "withdraw" in request.POST:
+        _call(lambda: services.booking_transfer_withdraw(actor=request.user, booking=booking))
+        messages.success(request, _("Your invitation is withdrawn. The place is still yours."))
+        return redirect("events:mine")
     form = TransferForm(_posted(request))
     done = _submit_then_my_bookings(
         request,
         form,
-        lambda: services.booking_transfer(
-            user=request.user, booking=booking, email=form.cleaned_data["email"]
+        lambda: services.booking_transfer_invite(
+            actor=request.user, booking=booking, email=form.cleaned_data["email"]
         ),
         field="email",
-        success=_("Your place has been passed to your colleague."),
+        success=_(
+            "We have emailed your colleague an invitation. The place stays yours until they "
+            "accept it by signing in or creating an account with that address."
+        ),
     )
-    return done or render(request, "events/transfer.html", {"booking": booking, "form": form})
+    return done or render(
+        request,
+        "events/transfer.html",
+        {
+            "booking": booking,
+            "form": form,
+            "invitation": selectors.booking_transfer_open(booking=booking),
+        },
+    )
+
+
+def booking_transfer_claim(request: HttpRequest, token: str) -> HttpResponse:
+    """The colleague's side: sign in or sign up with the invited address, then accept."""
+    try:
+        invitation = services.booking_transfer_check(token=token)
+    except services.TransferClaimError as error:
+        return _transfer_problem(request, error)
+    user = request.user
+    wrong_account = user.is_authenticated and not selectors.user_has_address(
+        user=user, email=invitation.email
+    )
+    if request.method == "POST" and user.is_authenticated:
+        try:
+            booking = services.booking_transfer_claim(actor=user, token=token)
+        except services.TransferClaimError as error:
+            return _transfer_problem(request, error)
+        messages.success(
+            request,
+            _("The place is yours: “%(title)s”.") % {"title": booking.session.title},
+        )
+        return redirect("events:mine")
+    return _private(
+        render(
+            request,
+            "events/transfer_claim.html",
+            {
+                "invitation": invitation,
+                "session": invitation.booking.session,
+                "event": invitation.booking.session.event,
+                "wrong_account": wrong_account,
+            },
+            status=403 if wrong_account else 200,
+        )
+    )
+
+
+def _transfer_problem(request: HttpRequest, error: services.TransferClaimError) -> HttpResponse:
+    return _private(
+        render(
+            request,
+            "events/transfer_problem.html",
+            {"message": error.message},
+            status=error.status,
+        )
+    )
 
 
 @login_required
@@ -338,7 +417,7 @@ def booking_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
+    feed = selectors.calendar_feed_get_by_token(token=token)
     if feed is None:
         raise Http404
     bookings = selectors.user_calendar_bookings(user=feed.user)
@@ -382,8 +461,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @permission_required(Perm.MANAGE_EVENTS)
 def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
-    _require_manager(request, event)
+    event = selectors.event_get_for_organiser(actor=request.user, slug=slug)
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         event = services.event_save(actor=request.user, event=event, data=form.cleaned_data)
@@ -394,8 +472,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @permission_required(Perm.MANAGE_EVENTS)
 def session_create(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
-    _require_manager(request, event)
+    event = selectors.event_get_for_organiser(actor=request.user, slug=slug)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.session_save(actor=request.user, event=event, session=None, data=form.cleaned_data)
@@ -408,8 +485,7 @@ def session_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @permission_required(Perm.MANAGE_EVENTS)
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(Session.objects.select_related("event"), pk=pk)
-    _require_manager(request, session.event)
+    session = selectors.session_get_for_organiser(actor=request.user, pk=pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         services.session_save(
@@ -425,9 +501,54 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(Perm.MANAGE_EVENTS)
+def event_team(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event's organisers; any of them (or an administrator) adds a colleague."""
+    event = selectors.event_get_for_organiser(actor=request.user, slug=slug)
+    form = OrganiserAddForm(_posted(request), event=event)
+    if form.is_valid():
+        added = form.cleaned_data["user"]
+        _result, error = _call(
+            lambda: services.event_organiser_add(actor=request.user, event=event, user=added)
+        )
+        if error is None:
+            messages.success(
+                request,
+                _("%(name)s is now an organiser of this event.") % {"name": added.public_name},
+            )
+            return redirect("events:team", slug=event.slug)
+        form.add_error("user", error)
+    return render(
+        request,
+        "events/team.html",
+        {"event": event, "team": selectors.event_team(event=event), "form": form},
+    )
+
+
+@permission_required(Perm.MANAGE_EVENTS)
+@require_POST
+def event_team_remove(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
+    event = selectors.event_get_for_organiser(actor=request.user, slug=slug)
+    member = next((u for u in selectors.event_team(event=event) if u.pk == user_pk), None)
+    if member is None:
+        raise Http404
+    _result, error = _call(
+        lambda: services.event_organiser_remove(actor=request.user, event=event, user=member)
+    )
+    if error is not None:
+        messages.error(request, error)
+        return redirect("events:team", slug=event.slug)
+    messages.success(
+        request,
+        _("%(name)s is no longer an organiser of this event.") % {"name": member.public_name},
+    )
+    if not selectors.event_organised_by(user=request.user, event=event):
+        return redirect("events:detail", slug=event.slug)
+    return redirect("events:team", slug=event.slug)
+
+
+@permission_required(Perm.MANAGE_EVENTS)
 def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
-    _require_manager(request, event)
+    event = selectors.event_get_for_organiser(actor=request.user, slug=slug)
     sessions = list(selectors.sessions_with_counts(event=event))
     rows = [{"session": s, "counts": selectors.session_counts(session=s)} for s in sessions]
     return render(request, "events/manage.html", {"event": event, "rows": rows})
@@ -436,8 +557,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
 @permission_required(Perm.MANAGE_EVENTS)
 @require_POST
 def event_bookings_open(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_object_or_404(Event, slug=slug)
-    _require_manager(request, event)
+    event = selectors.event_get_for_organiser(actor=request.user, slug=slug)
     is_open = request.POST.get("open") == "1"
     services.event_bookings_set_open(actor=request.user, event=event, is_open=is_open)
     messages.success(request, _("Bookings are open.") if is_open else _("Bookings are closed."))
@@ -446,8 +566,7 @@ def event_bookings_open(request: HttpRequest, slug: str) -> HttpResponse:
 
 @permission_required(Perm.MANAGE_EVENTS)
 def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_or_404(pk)
-    _require_manager(request, session.event)
+    session = selectors.session_get_for_organiser(actor=request.user, pk=pk)
     form = CheckInSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     page = Paginator(selectors.session_attendees(session=session, query=query), 50).get_page(
@@ -470,8 +589,7 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.MANAGE_EVENTS)
 @require_POST
 def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    booking = get_object_or_404(Booking.objects.select_related("session__event"), pk=pk)
-    _require_manager(request, booking.session.event)
+    booking = selectors.booking_get_for_organiser(actor=request.user, pk=pk)
     checked_in, error = _call(
         lambda: services.booking_check_in(actor=request.user, booking=booking)
     )
@@ -484,8 +602,7 @@ def booking_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(Perm.MANAGE_EVENTS)
 def session_message(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session_or_404(pk)
-    _require_manager(request, session.event)
+    session = selectors.session_get_for_organiser(actor=request.user, pk=pk)
     if request.method == "POST":
         form = SessionMessageForm(request.POST)
         if form.is_valid():
@@ -525,8 +642,7 @@ def session_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Attendee list for organisers (they need addresses to contact attendees)."""
     if fmt not in {"csv", "xlsx"}:
         raise Http404
-    session = _session_or_404(pk)
-    _require_manager(request, session.event)
+    session = selectors.session_get_for_organiser(actor=request.user, pk=pk)
     rows = [
         [
             b.user.public_name,

@@ -126,7 +126,13 @@ def checkin_answer(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 @require_GET
 def checkin_thanks(request: HttpRequest, pk: int) -> HttpResponse:
-    example = get_object_or_404(Example.objects.only("id", "title", "status"), pk=pk)
+    """Thanks, with a link to the example only if it is public. Needs no token, so it shows no
+    answers and, for any other id, the same page: it tells no one which examples exist."""
+    example = (
+        Example.objects.only("id", "title", "status")
+        .filter(pk=pk, status=ExampleStatus.PUBLISHED)
+        .first()
+    )
     return render(request, "sustain/checkin_thanks.html", {"example": example})
 
 

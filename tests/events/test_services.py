@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from exchange.core.models import AuditEntry
+from exchange.core.permissions import Role
 from exchange.events import selectors, services
 from exchange.events.models import Booking, BookingState, Mode, PromotionPolicy
 from tests.events.factories import EventFactory, SessionFactory
@@ -274,7 +275,10 @@ def test_only_the_owner_may_cancel_switch_or_accept():
         lambda: services.booking_cancel(user=stranger, booking=booking),
         lambda: services.booking_switch_mode(user=stranger, booking=booking, mode=Mode.ONLINE),
         lambda: services.offer_accept(user=stranger, booking=booking),
-        lambda: services.booking_transfer(user=stranger, booking=booking, email="x@example.org"),
+        lambda: services.booking_transfer_invite(
+            actor=stranger, booking=booking, email="x@example.org"
+        ),
+        lambda: services.booking_transfer_withdraw(actor=stranger, booking=booking),
     ):
         with pytest.raises(services.BookingError):
             call()
@@ -288,41 +292,80 @@ def test_cancel_twice_is_refused():
         services.booking_cancel(user=booking.user, booking=booking)
 
 
-def test_transfer_to_a_colleague():
+@pytest.fixture
+def invite(mailoutbox, django_capture_on_commit_callbacks):
+    """Invite an address to take a booking; returns the raw token of the emailed link."""
+
+    def send(booking, email="colleague@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.booking_transfer_invite(actor=booking.user, booking=booking, email=email)
+        return mailoutbox[-1].body.split("/events/transfers/")[1].split("/")[0]
+
+    return send
+
+
+def test_transfer_invitation_moves_the_place_when_claimed(
+    invite, mailoutbox, django_capture_on_commit_callbacks
+):
     booking = book(SessionFactory(), access_needs="Step-free access")
+    owner = booking.user
     colleague = UserFactory(email="colleague@example.org")
+    token = invite(booking, email="Colleague@Example.org")
+    booking.refresh_from_db()
+    assert booking.user == owner  # held for the colleague, still the sender's
 
-    services.booking_transfer(user=booking.user, booking=booking, email="Colleague@Example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_transfer_claim(actor=colleague, token=token)
 
+    assert {tuple(m.to) for m in mailoutbox[-2:]} == {(owner.email,), (colleague.email,)}
     booking.refresh_from_db()
     assert booking.user == colleague
     assert booking.state == BookingState.CONFIRMED
     assert booking.access_needs == ""
+    with pytest.raises(services.TransferClaimError) as used:
+        services.booking_transfer_claim(actor=colleague, token=token)
+    assert used.value.status == 410
 
 
-@pytest.mark.parametrize("email", ["nobody@example.org", ""])
-def test_transfer_to_an_unknown_address_keeps_the_booking(email):
-    booking = book(SessionFactory())
-    owner = booking.user
-    with pytest.raises(services.BookingError, match="email address"):
-        services.booking_transfer(user=owner, booking=booking, email=email)
-    booking.refresh_from_db()
-    assert booking.user == owner
-    assert booking.state == BookingState.CONFIRMED
-
-
-def test_transfer_to_someone_already_booked_is_refused():
+def test_claiming_when_already_booked_is_refused(invite):
     session = SessionFactory()
     booking = book(session)
     colleague = book(session).user
-    with pytest.raises(services.BookingError, match="already booked"):
-        services.booking_transfer(user=booking.user, booking=booking, email=colleague.email)
+    token = invite(booking, email=colleague.email)
+    with pytest.raises(services.TransferClaimError, match="already booked"):
+        services.booking_transfer_claim(actor=colleague, token=token)
+    booking.refresh_from_db()
+    assert booking.user_id != colleague.pk
+
+
+def test_a_new_invitation_or_a_cancelled_booking_retires_the_link(invite):
+    booking = book(SessionFactory())
+    colleague = UserFactory(email="colleague@example.org")
+    first = invite(booking)
+    second = invite(booking)
+    with pytest.raises(services.TransferClaimError) as withdrawn:
+        services.booking_transfer_claim(actor=colleague, token=first)
+    assert withdrawn.value.status == 410
+
+    services.booking_cancel(user=booking.user, booking=booking)
+    with pytest.raises(services.TransferClaimError):
+        services.booking_transfer_claim(actor=colleague, token=second)
+
+
+def test_inviting_yourself_is_refused():
+    booking = book(SessionFactory())
+    with pytest.raises(services.BookingError, match="not your own"):
+        services.booking_transfer_invite(
+            actor=booking.user, booking=booking, email=booking.user.email.upper()
+        )
 
 
 def test_check_in_marks_attended_and_keeps_the_seat():
     session = SessionFactory(capacity_in_person=1)
     booking = book(session)
-    services.booking_check_in(actor=UserFactory(), booking=booking)
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    session.event.organisers.add(organiser)
+    services.booking_check_in(actor=organiser, booking=booking)
     assert state(booking) == BookingState.ATTENDED
     assert book(session).state == BookingState.WAITLISTED
     with pytest.raises(services.BookingError):
@@ -376,7 +419,7 @@ def test_confirmation_email_has_an_ics_attachment(mailoutbox, django_capture_on_
     message = mailoutbox[0]
     assert message.to == [booking.user.email]
     assert "Keeping video clinics" in message.subject
-    assert "/events/calendar/" in message.body
+    assert "/events/calendar/" not in message.body  # the feed's address is shown only once
     name, content, mimetype = message.attachments[0]
     assert (name, mimetype) == ("booking.ics", "text/calendar")
     calendar = icalendar.Calendar.from_ical(content)

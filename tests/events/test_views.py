@@ -164,11 +164,9 @@ def test_transfer_to_an_invalid_email_shows_the_error(client, session):
     url = reverse("events:transfer", kwargs={"pk": booking.pk})
 
     response = client.post(url, {"email": "not-an-email"})
-    assert "Enter an email address in the correct format" in response.content.decode()
-    response = client.post(url, {"email": "nobody@example.org"})
     html = response.content.decode()
-    assert "govuk-error-summary" in html
-    assert "nobody@example.org" in html
+    assert "Enter an email address in the correct format" in html
+    assert 'value="not-an-email"' in html
     booking.refresh_from_db()
     assert booking.state == BookingState.CONFIRMED
 
@@ -181,9 +179,11 @@ def test_booking_ics_and_private_feed_parse(client, session):
     (vevent,) = icalendar.Calendar.from_ical(ics.content).walk("VEVENT")
     assert "Keeping video clinics" in str(vevent["summary"])
 
-    feed = services.calendar_feed_get_or_create(user=booking.user)
+    created = client.post(reverse("events:calendar_feed_manage"), {"action": "create"})
+    feed_url = created.context["feed_url"]
+    assert "no-store" in created["Cache-Control"]
     client.logout()
-    response = client.get(reverse("events:calendar_feed", kwargs={"token": feed.token}))
+    response = client.get(feed_url)
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == 1
     assert client.get("/events/calendar/wrong.ics").status_code == 404
 

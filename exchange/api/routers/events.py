@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -120,10 +120,11 @@ def _session(session_id: int) -> Session:
 
 
 def _own_booking(request: HttpRequest, booking_id: int) -> Booking:
-    booking = selectors.user_booking_get(user=request.auth, pk=booking_id)
-    if booking is None:
-        raise HttpError(404, "No booking of yours with that id")
-    return booking
+    """The caller's own booking (the selector the web pages use); 404 for anyone else's."""
+    try:
+        return selectors.booking_get_for_owner(owner=request.auth, pk=booking_id)
+    except Http404 as error:
+        raise HttpError(404, "No booking of yours with that id") from error
 
 
 @router.get("/events", response=list[EventOut], summary="List upcoming events")
