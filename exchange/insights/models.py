@@ -189,7 +189,9 @@ class ReportVersion(models.Model):
         ordering = ["-number"]
         get_latest_by = "number"
         constraints = [
-            models.UniqueConstraint(fields=["synthesis", "number"], name="one_report_version_number")
+            models.UniqueConstraint(
+                fields=["synthesis", "number"], name="one_report_version_number"
+            )
         ]
 
     def __str__(self) -> str:

@@ -47,9 +47,7 @@ def synthesis_list_for_viewer(*, viewer: Any) -> QuerySet[Synthesis]:
     return syntheses.alias(
         has_series=Exists(links),
         has_foreign_series=Exists(links.exclude(workshopseries__facilitators=viewer)),
-    ).filter(
-        Q(has_series=True, has_foreign_series=False) | Q(has_series=False, created_by=viewer)
-    )
+    ).filter(Q(has_series=True, has_foreign_series=False) | Q(has_series=False, created_by=viewer))
 
 
 def synthesis_list(*, viewer: Any) -> QuerySet[Synthesis]:

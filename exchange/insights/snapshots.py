@@ -32,9 +32,11 @@ def report_document(synthesis: Any, *, with_rows: bool = True) -> dict[str, Any]
     question_model = theme_model._meta.get_field("questions").related_model
     themes = list(synthesis.themes.order_by("position", "pk"))
     quotes: dict[int, list[str]] = {}
-    for theme_id, text in synthesis.items.filter(is_quote=True, theme__isnull=False).values_list(
-        "theme_id", "text"
-    ).order_by("pk"):
+    for theme_id, text in (
+        synthesis.items.filter(is_quote=True, theme__isnull=False)
+        .values_list("theme_id", "text")
+        .order_by("pk")
+    ):
         quotes.setdefault(theme_id, []).append(text)
     questions: dict[int, list[str]] = {}
     for theme_id, text in (

@@ -74,7 +74,9 @@ def _report_response(request: HttpRequest, page: selectors.ReportPage) -> HttpRe
 
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     """The last published version; before the first, a preview for the synthesis' team."""
-    return _report_response(request, selectors.report_get_for_viewer(viewer=request.user, slug=slug))
+    return _report_response(
+        request, selectors.report_get_for_viewer(viewer=request.user, slug=slug)
+    )
 
 
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
@@ -113,7 +115,9 @@ def report_comment(request: HttpRequest, slug: str) -> HttpResponse:
 
 @permission_required(Perm.RUN_SYNTHESIS)
 def manage_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.synthesis_list(viewer=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.synthesis_list(viewer=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "insights/manage_list.html", {"page_obj": page})
 
 
