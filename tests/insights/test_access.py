@@ -196,7 +196,8 @@ def test_the_list_shows_only_the_viewers_syntheses(client, synthesis, other):
 
     client.force_login(AdminFactory())
     html = client.get(reverse("insights:manage_list")).content.decode()
-    assert "Their own synthesis" in html and "Owned synthesis" in html
+    assert "Their own synthesis" in html
+    assert "Owned synthesis" in html
     assert theirs.pk != synthesis.pk
 
 
@@ -228,8 +229,10 @@ def test_the_source_form_offers_only_the_actors_series(client, series, other):
     client.force_login(other)
     WorkshopFactory(series=series, title="Owner's workshop")
     html = client.get(reverse("insights:synthesis_create")).content.decode()
-    assert "Owner&#x27;s series" not in html and "Owner's series" not in html
-    assert "Owner&#x27;s workshop" not in html and "Owner's workshop" not in html
+    assert "Owner&#x27;s series" not in html
+    assert "Owner's series" not in html
+    assert "Owner&#x27;s workshop" not in html
+    assert "Owner's workshop" not in html
 
 
 @pytest.mark.parametrize("field", ["series", "workshops"])
