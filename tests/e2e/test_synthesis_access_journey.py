@@ -23,9 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 NEW_LABEL = "Rotas people can trust"
 
 
-def test_second_facilitator_is_kept_out_and_changes_wait_for_publishing(
-    live_server, browser, axe
-):
+def test_second_facilitator_is_kept_out_and_changes_wait_for_publishing(live_server, browser, axe):
     owner = UserFactory(email="owen@example.net", display_name="Owen", roles=[Role.FACILITATOR])
     second = UserFactory(email="sam@example.net", display_name="Sam", roles=[Role.FACILITATOR])
     WorkshopSeriesFactory(title="Sam's own series", slug="sams-series", facilitators=[second])
