@@ -259,4 +259,11 @@ def report_changes(published: dict[str, Any], draft: dict[str, Any]) -> list[str
         t["id"] for t in draft["themes"] if t["id"] in before
     ]:
         changes.append(_("The order of the themes changed"))
+    if not changes and _without_rows(published) != _without_rows(draft):
+        # The figures, the change over time or the sources read changed, and nothing above.
+        changes.append(_("Figures of the report changed (texts read, change over time)"))
     return changes
+
+
+def _without_rows(document: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in document.items() if name != "rows"}
