@@ -18,7 +18,6 @@ from exchange.insights.models import Question, ReportVersion, Synthesis, Synthes
 from exchange.insights.trend import finding_sentence, period_label
 
 QUOTES_ON_BOARD = 3
-QUOTES_IN_REPORT = 6
 
 
 def may_run_syntheses(user: Any) -> bool:
@@ -189,14 +188,12 @@ class Board:
     findings: list[str]
 
 
-def board(*, synthesis: Synthesis, published_quotes_only: bool = False) -> Board:
+def board(*, synthesis: Synthesis) -> Board:
     """Themes with their quotes, questions and trends, in three queries.
 
-    The board shows the chosen quotes, or the engine's suggestions when none is chosen yet;
-    the report (`published_quotes_only`) shows only the chosen ones."""
-    quote_filter = (
-        Q(is_quote=True) if published_quotes_only else Q(is_quote=True) | Q(is_suggested_quote=True)
-    )
+    The board shows the chosen quotes, or the engine's suggestions when none is chosen yet (the
+    report, `snapshots.report_document`, shows only the chosen ones)."""
+    quote_filter = Q(is_quote=True) | Q(is_suggested_quote=True)
     themes = list(
         synthesis.themes.prefetch_related(
             Prefetch(
@@ -223,11 +220,11 @@ def board(*, synthesis: Synthesis, published_quotes_only: bool = False) -> Board
     for theme in themes:
         series = trend.get("series", {}).get(str(theme.pk), [])
         chosen = [i for i in theme.quote_items if i.is_quote]
-        quotes = chosen if chosen or published_quotes_only else theme.quote_items
+        quotes = chosen or theme.quote_items
         views.append(
             ThemeView(
                 theme=theme,
-                quotes=quotes[: QUOTES_IN_REPORT if published_quotes_only else QUOTES_ON_BOARD],
+                quotes=quotes[:QUOTES_ON_BOARD],
                 questions=list(theme.questions.all()),
                 prevalence=[p["prevalence"] for p in series],
                 counts=[p["count"] for p in series],
