@@ -556,7 +556,7 @@ def _insights_team_world(objects: dict, facilitator: User) -> dict:
     """The syntheses above belong to the facilitator's series (the published one with its
     publication); another facilitator's unpublished synthesis reads the other series."""
     from exchange.insights.models import Question, ReportVersion, Synthesis, Theme
-    from exchange.insights.snapshots import report_document
+    from exchange.insights.snapshots import report_document, report_rows
 
     for key in ("report", "draft_report"):
         synthesis = objects[key]
@@ -568,6 +568,7 @@ def _insights_team_world(objects: dict, facilitator: User) -> dict:
         synthesis=objects["report"],
         number=1,
         document=report_document(objects["report"]),
+        rows=report_rows(objects["report"]),
         published_at=timezone.now(),
     )
     other = Synthesis.objects.create(

@@ -112,7 +112,13 @@ def published_report_list() -> QuerySet[Synthesis]:
 
 
 def report_version_latest(*, synthesis: Synthesis) -> ReportVersion | None:
-    return synthesis.versions.order_by("-number").first()
+    """The last publication, without its data rows (`report_version_rows` reads those)."""
+    return synthesis.versions.defer("rows").order_by("-number").first()
+
+
+def report_version_rows(*, version: ReportVersion) -> list[list[Any]]:
+    rows: list[list[Any]] = ReportVersion.objects.values_list("rows", flat=True).get(pk=version.pk)
+    return rows
 
 
 @dataclass
@@ -138,7 +144,8 @@ def report_get_for_viewer(*, viewer: Any, slug: str, with_rows: bool = False) ->
     if synthesis.is_published:
         version = report_version_latest(synthesis=synthesis)
         if version is not None:
-            return ReportPage(synthesis, snapshots.report_read(version.document), version)
+            rows = report_version_rows(version=version) if with_rows else None
+            return ReportPage(synthesis, snapshots.report_read(version.document, rows), version)
     if not synthesis_may_be_managed_by(synthesis=synthesis, viewer=viewer):
         raise Http404
     return report_preview(synthesis=synthesis, with_rows=with_rows)
@@ -146,8 +153,10 @@ def report_get_for_viewer(*, viewer: Any, slug: str, with_rows: bool = False) ->
 
 def report_preview(*, synthesis: Synthesis, with_rows: bool = False) -> ReportPage:
     """The report as it would read if published now (for the synthesis' team only)."""
-    document = snapshots.report_document(synthesis, with_rows=with_rows)
-    return ReportPage(synthesis, snapshots.report_read(document), None)
+    rows = snapshots.report_rows(synthesis) if with_rows else None
+    return ReportPage(
+        synthesis, snapshots.report_read(snapshots.report_document(synthesis), rows), None
+    )
 
 
 def report_published_get(*, slug: str) -> Synthesis:
@@ -163,7 +172,7 @@ def report_changes(*, synthesis: Synthesis) -> list[str] | None:
     version = report_version_latest(synthesis=synthesis)
     if version is None:
         return None
-    draft = snapshots.report_document(synthesis, with_rows=False)
+    draft = snapshots.report_document(synthesis)
     return snapshots.report_changes(version.document, draft)
 
 

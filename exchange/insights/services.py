@@ -636,14 +636,16 @@ def synthesis_publish(*, actor: Any, synthesis: Synthesis) -> ReportVersion:
         raise SynthesisError(_("Run the synthesis before publishing it"))
     latest = synthesis.versions.order_by("-number").first()
     document = snapshots.report_document(synthesis)
+    rows = snapshots.report_rows(synthesis)
     now = timezone.now()
-    if latest is not None and latest.document == document:
+    if latest is not None and latest.document == document and latest.rows == rows:
         version = latest
     else:
         version = ReportVersion.objects.create(
             synthesis=synthesis,
             number=latest.number + 1 if latest else 1,
             document=document,
+            rows=rows,
             published_at=now,
             published_by=actor,
         )

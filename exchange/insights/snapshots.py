@@ -25,9 +25,9 @@ DOCUMENT_FORMAT = 1
 QUOTES_IN_REPORT = 6
 
 
-def report_document(synthesis: Any, *, with_rows: bool = True) -> dict[str, Any]:
-    """Everything the report shows, from the synthesis as it is now. Without `with_rows` it
-    leaves out the texts of the data files (enough to tell what changed)."""
+def report_document(synthesis: Any) -> dict[str, Any]:
+    """Everything the report page and its PDF show, from the synthesis as it is now (the data
+    files' texts are `report_rows`, kept apart so that the page never loads them)."""
     theme_model = type(synthesis)._meta.get_field("themes").related_model
     question_model = theme_model._meta.get_field("questions").related_model
     themes = list(synthesis.themes.order_by("position", "pk"))
@@ -78,34 +78,37 @@ def report_document(synthesis: Any, *, with_rows: bool = True) -> dict[str, Any]
             for theme in themes
         ],
     }
-    if with_rows:
-        document["rows"] = [
-            [
-                label or "",
-                text,
-                day.isoformat() if day else "",
-                group,
-                kind,
-                round(sentiment, 3),
-                is_weak,
-                is_quote,
-            ]
-            for label, text, day, group, kind, sentiment, is_weak, is_quote in (
-                synthesis.items.order_by("theme__position", "pk")
-                .values_list(
-                    "theme__label",
-                    "text",
-                    "date",
-                    "group",
-                    "source_kind",
-                    "sentiment",
-                    "is_weak",
-                    "is_quote",
-                )
-                .iterator(chunk_size=2000)
-            )
-        ]
     return document
+
+
+def report_rows(synthesis: Any) -> list[list[Any]]:
+    """Every text of the synthesis as the data files (CSV, XLSX) give it, theme by theme."""
+    return [
+        [
+            label or "",
+            text,
+            day.isoformat() if day else "",
+            group,
+            kind,
+            round(sentiment, 3),
+            is_weak,
+            is_quote,
+        ]
+        for label, text, day, group, kind, sentiment, is_weak, is_quote in (
+            synthesis.items.order_by("theme__position", "pk")
+            .values_list(
+                "theme__label",
+                "text",
+                "date",
+                "group",
+                "source_kind",
+                "sentiment",
+                "is_weak",
+                "is_quote",
+            )
+            .iterator(chunk_size=2000)
+        )
+    ]
 
 
 # Reading a document ---------------------------------------------------------------------------
@@ -161,8 +164,9 @@ class Report:
     themes: list[dict[str, Any]]
 
 
-def report_read(document: dict[str, Any]) -> Report:
-    """The document, with its periods and shifts put into the reader's language."""
+def report_read(document: dict[str, Any], rows: list[list[Any]] | None = None) -> Report:
+    """The document (and the data files' rows, when they are wanted), with its periods and
+    shifts put into the reader's language."""
     labels = {theme["id"]: theme["label"] for theme in document["themes"]}
     by_theme: dict[int, list[str]] = {}
     findings = []
@@ -205,7 +209,7 @@ def report_read(document: dict[str, Any]) -> Report:
             period_labels=[period_label(p) for p in periods],
             findings=findings,
         ),
-        rows=list(document.get("rows", [])),
+        rows=rows or [],
         themes=list(document["themes"]),
     )
 
@@ -259,11 +263,7 @@ def report_changes(published: dict[str, Any], draft: dict[str, Any]) -> list[str
         t["id"] for t in draft["themes"] if t["id"] in before
     ]:
         changes.append(_("The order of the themes changed"))
-    if not changes and _without_rows(published) != _without_rows(draft):
+    if not changes and published != draft:
         # The figures, the change over time or the sources read changed, and nothing above.
         changes.append(_("Figures of the report changed (texts read, change over time)"))
     return changes
-
-
-def _without_rows(document: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in document.items() if name != "rows"}

@@ -415,7 +415,7 @@ def test_migration_gives_existing_syntheses_their_series_and_a_publication(serie
     assert list(synthesis.series.all()) == [series]
     version = ReportVersion.objects.get(synthesis=synthesis)
     assert [t["label"] for t in version.document["themes"]] == ["Shared rotas", "Video clinics"]
-    assert len(version.document["rows"]) == 4
+    assert len(version.rows) == 4
 
 
 def time_travel(moment: dt.datetime):

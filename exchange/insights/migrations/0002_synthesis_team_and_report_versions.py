@@ -31,7 +31,7 @@ def _series_ids(apps, sources):
 
 
 def forwards(apps, schema_editor):
-    from exchange.insights.snapshots import report_document
+    from exchange.insights.snapshots import report_document, report_rows
 
     synthesis_model = apps.get_model("insights", "Synthesis")
     version_model = apps.get_model("insights", "ReportVersion")
@@ -42,6 +42,7 @@ def forwards(apps, schema_editor):
                 synthesis=synthesis,
                 number=1,
                 document=report_document(synthesis),
+                rows=report_rows(synthesis),
                 published_at=synthesis.published_at or synthesis.updated_at,
                 published_by=None,
             )
@@ -73,6 +74,7 @@ class Migration(migrations.Migration):
                 ),
                 ("number", models.PositiveIntegerField()),
                 ("document", models.JSONField()),
+                ("rows", models.JSONField(default=list)),
                 ("published_at", models.DateTimeField()),
                 (
                     "published_by",
