@@ -148,16 +148,26 @@ def series_facilitator_add(*, actor: Any, series: WorkshopSeries, email: str) ->
     return user
 
 
+# Tests switch it off to show the race the lock prevents (tests/workshops/test_team_concurrency.py).
+TEAM_LOCKING = True
+
+
+def _team_size(series: WorkshopSeries) -> int:
+    return series.facilitators.count()
+
+
 @transaction.atomic
 def series_facilitator_remove(*, actor: Any, series: WorkshopSeries, user: Any) -> None:
     """Take someone off the series' team; never the last one (a series always has someone to
     run it). Locks the series so that two removals at once cannot both pass that check."""
+    if TEAM_LOCKING:
+        WorkshopSeries.objects.select_for_update().filter(pk=series.pk).first()
+    # Checked under the lock: someone removed a moment ago no longer manages the series.
     _check_manager(actor, series)
-    WorkshopSeries.objects.select_for_update().filter(pk=series.pk).first()
     team = series.facilitators.all()
     if not team.filter(pk=user.pk).exists():
         raise WorkshopError(_("%(name)s is not on this series' team") % {"name": user})
-    if team.count() <= 1:
+    if _team_size(series) <= 1:
         raise WorkshopError(_("A series needs at least one facilitator: add another one first"))
     series.facilitators.remove(user)
     audit_log(actor=actor, action="workshop_series.facilitator_remove", target=series, user=user.pk)
