@@ -92,6 +92,7 @@ def seed_reflections(texts: list[str]) -> tuple[object, int]:
     )
     user_role_add(user=facilitator, role=Role.FACILITATOR)
     series = WorkshopSeries.objects.create(title="Bench summer", slug="bench-summer")
+    series.facilitators.add(facilitator)  # a synthesis reads only its team's series
     workshop = Workshop.objects.create(series=series, title="Bench", starts_at=timezone.now())
     prompt = Prompt.objects.create(workshop=workshop, text="What should stay?", position=0)
     rng = random.Random(7)

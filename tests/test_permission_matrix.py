@@ -202,7 +202,7 @@ MATRIX = [
     # The organiser team: its members (and administrators) add and remove organisers.
     Row("events:team", "event", (LOGIN, 403, 403, 403, 200, 403, 200)),
     Row("events:team", "other_event", (LOGIN, 403, 403, 403, 403, 403, 200)),
-    Row("events:team_remove", "team_member", (LOGIN, 403, 403, 403, 405, 403, 405)),
+    Row("events:team_remove", "event_team_member", (LOGIN, 403, 403, 403, 405, 403, 405)),
     # Your calendar feed's address is created by POST and shown once; GET goes back to it.
     Row("events:calendar_feed_manage", "", (LOGIN, *[Redirect("events:mine")] * 6)),
     Row("events:calendar_feed", "old_calendar_feed", (404, 404, 404, 404, 404, 404, 404)),
@@ -262,6 +262,16 @@ MATRIX = [
     Row("insights:theme_move", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
     Row("insights:question_add", "theme", (LOGIN, 403, 403, 403, 403, 405, 405)),
     Row("insights:question_delete", "question", (LOGIN, 403, 403, 403, 403, 405, 405)),
+    Row("insights:report_preview", "synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    # Another facilitator's synthesis (on a series the facilitator is not on): not to be found.
+    Row("insights:board", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("insights:synthesis_edit", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("insights:synthesis_run", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("insights:report_preview", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("insights:theme", "other_theme", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("insights:report", "other_draft_report", (404, 404, 404, 404, 404, 404, 200)),
+    Row("insights:report_pdf", "other_draft_report", (404, 404, 404, 404, 404, 404, 200)),
+    Row("insights:report_data", "other_draft_report_csv", (404, 404, 404, 404, 404, 404, 200)),
     # Workshops: anyone reads series pages, joins with a code (no account) and sees the wall;
     # facilitators listed on a series (and administrators) run it. "series" is the
     # facilitator's series, "other_series" one they are not listed on.
@@ -270,6 +280,9 @@ MATRIX = [
     Row("workshops:series_create", "", (LOGIN, 403, 403, 403, 403, 200, 200)),
     Row("workshops:series_edit", "series", (LOGIN, 403, 403, 403, 403, 200, 200)),
     Row("workshops:series_edit", "other_series", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:series_team", "series", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("workshops:series_team", "other_series", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:series_team_remove", "team_member", (LOGIN, 403, 403, 403, 403, 405, 405)),
     Row("workshops:workshop_create", "series", (LOGIN, 403, 403, 403, 403, 200, 200)),
     Row("workshops:workshop_create", "other_series", (LOGIN, 403, 403, 403, 403, 403, 200)),
     Row("workshops:resource_create", "series", (LOGIN, 403, 403, 403, 403, 200, 200)),
@@ -388,6 +401,7 @@ def build_world() -> tuple[dict, dict]:
     facilitator = FacilitatorFactory()
     objects.update(_workshops_world(facilitator))
     objects.update(_taken_down_world(author, campaign))
+    objects.update(_insights_team_world(objects, facilitator))
     users = {
         "anonymous": None,
         "participant": UserFactory(),
@@ -440,6 +454,7 @@ def world(django_db_setup, django_db_blocker):
             objects["past_session"].event.delete()
             objects["report"].delete()
             objects["draft_report"].delete()
+            objects["other_synthesis"].delete()
             Example.objects.filter(campaign=campaign).delete()
             campaign.delete()
             # Left behind, it would collide with tests that create the same tag.
@@ -660,6 +675,42 @@ def _workshops_world(facilitator: User) -> dict:
     }
 
 
+def _insights_team_world(objects: dict, facilitator: User) -> dict:
+    """The syntheses above belong to the facilitator's series (the published one with its
+    publication); another facilitator's unpublished synthesis reads the other series."""
+    from exchange.insights.models import Question, ReportVersion, Synthesis, Theme
+    from exchange.insights.snapshots import report_document, report_rows
+
+    for key in ("report", "draft_report"):
+        synthesis = objects[key]
+        synthesis.series.add(objects["series"])
+        Synthesis.objects.filter(pk=synthesis.pk).update(
+            sources={"series": [objects["series"].pk]}, created_by=facilitator
+        )
+    ReportVersion.objects.create(
+        synthesis=objects["report"],
+        number=1,
+        document=report_document(objects["report"]),
+        rows=report_rows(objects["report"]),
+        published_at=timezone.now(),
+    )
+    other = Synthesis.objects.create(
+        title="Matrix other synthesis",
+        slug="matrix-other-synthesis",
+        sources={"series": [objects["other_series"].pk]},
+        status="ready",
+    )
+    other.series.add(objects["other_series"])
+    theme = Theme.objects.create(synthesis=other, label="Their theme", size=0)
+    return {
+        "other_synthesis": other,
+        "other_draft_report": other,
+        "other_theme": theme,
+        "other_question": Question.objects.create(theme=theme, text="Their question?"),
+        "team_member": facilitator,
+    }
+
+
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
     if not target:
@@ -677,6 +728,8 @@ def url_for(row: Row, objects: dict) -> str:
         }
     elif target == "resource":
         kwargs = {"slug": objects["series"].slug, "resource_pk": objects["resource"].pk}
+    elif target == "team_member":
+        kwargs = {"slug": objects["series"].slug, "user_pk": objects[target].pk}
     elif target in ("upload", "other_upload"):
         kwargs = {"token": objects[target].token}
     elif target == "join":
@@ -690,12 +743,12 @@ def url_for(row: Row, objects: dict) -> str:
         kwargs = {"token": objects["calendar_feed"].digest}
     elif target in ("transfer", "bad_transfer"):
         kwargs = {"token": TRANSFER_TOKEN if target == "transfer" else "not-a-token-we-issued"}
-    elif target == "team_member":
+    elif target == "event_team_member":
         event = objects["event"]
         kwargs = {"slug": event.slug, "user_pk": event.organisers.order_by("pk").first().pk}
-    elif target in ("report", "draft_report"):
+    elif target in ("report", "draft_report", "other_draft_report"):
         kwargs = {"slug": objects[target].slug}
-    elif target in ("report_csv", "draft_report_csv"):
+    elif target in ("report_csv", "draft_report_csv", "other_draft_report_csv"):
         kwargs = {"slug": objects[target.removesuffix("_csv")].slug, "fmt": "csv"}
     elif target in ("session_csv", "other_session_csv"):
         kwargs = {"pk": objects[target.removesuffix("_csv")].pk, "fmt": "csv"}

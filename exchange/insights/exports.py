@@ -1,4 +1,5 @@
-"""The published report as a page context, a PDF (WeasyPrint) and data files (CSV, XLSX)."""
+"""The report as a page context, a PDF (WeasyPrint) and data files (CSV, XLSX), all read from
+one document (`snapshots.Report`): the last published version, or the team's preview."""
 
 from __future__ import annotations
 
@@ -10,15 +11,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from exchange.core.spreadsheets import spreadsheet_safe
-from exchange.insights import charts, selectors
-from exchange.insights.models import SourceKind, Synthesis
+from exchange.insights import charts, selectors, snapshots
+from exchange.insights.models import SourceKind
 
 EXPORT_COLUMNS = ("theme", "text", "date", "group", "source", "sentiment", "weak_fit", "quote")
 
 
-def _resources(synthesis: Synthesis) -> list[tuple[Any, list[Any]]]:
+def _resources(series_ids: list[int]) -> list[tuple[Any, list[Any]]]:
     """Tools and resources of each series the synthesis read, as (series, resources)."""
-    series_ids = synthesis.sources.get("series") or []
     if not series_ids:
         return []
     from exchange.workshops.models import WorkshopSeries
@@ -32,7 +32,7 @@ def _resources(synthesis: Synthesis) -> list[tuple[Any, list[Any]]]:
     return out
 
 
-def trend_charts(board: selectors.Board) -> dict[str, Any]:
+def trend_charts(board: selectors.Board | snapshots.ReportBoard) -> dict[str, Any]:
     """The two change-over-time charts and the rows of their table alternative."""
     if len(board.periods) < 2:
         return {"show": False}
@@ -79,75 +79,78 @@ def trend_charts(board: selectors.Board) -> dict[str, Any]:
     }
 
 
-def report_context(*, synthesis: Synthesis) -> dict[str, Any]:
-    board = selectors.board(synthesis=synthesis, published_quotes_only=True)
-    counts = selectors.source_counts(synthesis=synthesis)
+def report_context(*, page: selectors.ReportPage) -> dict[str, Any]:
+    report = page.report
+    board = report.board
     return {
-        "synthesis": synthesis,
+        "synthesis": page.synthesis,
+        "report": report,
+        "version": page.version,
+        "is_preview": page.is_preview,
         "board": board,
         "charts": trend_charts(board),
         "sparklines": [
             charts.sparkline(view.prevalence, label=view.theme.label, index=n)
             for n, view in enumerate(board.themes)
         ],
-        "reflection_count": counts.get(SourceKind.REFLECTION, 0),
-        "other_count": sum(n for kind, n in counts.items() if kind != SourceKind.REFLECTION),
-        "resources": _resources(synthesis),
+        "reflection_count": report.counts.get(SourceKind.REFLECTION, 0),
+        "other_count": sum(n for kind, n in report.counts.items() if kind != SourceKind.REFLECTION),
+        "resources": _resources(report.series_ids),
     }
 
 
-def report_pdf(*, synthesis: Synthesis) -> bytes:
+def report_pdf(*, page: selectors.ReportPage) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("insights/report_pdf.html", report_context(synthesis=synthesis))
+    html = render_to_string("insights/report_pdf.html", report_context(page=page))
     return bytes(HTML(string=html).write_pdf())
 
 
-def _rows(synthesis: Synthesis) -> list[list[Any]]:
+def _rows(report: snapshots.Report) -> list[list[Any]]:
     kinds = dict(SourceKind.choices)
     return [
         [
-            item.theme.label if item.theme else "",
-            item.text,
-            item.date.isoformat() if item.date else "",
-            item.group,
-            str(kinds.get(item.source_kind, item.source_kind)),
-            round(item.sentiment, 3),
-            "yes" if item.is_weak else "no",
-            "yes" if item.is_quote else "no",
+            label,
+            text,
+            day,
+            group,
+            str(kinds.get(kind, kind)),
+            sentiment,
+            "yes" if is_weak else "no",
+            "yes" if is_quote else "no",
         ]
-        for item in selectors.item_export_rows(synthesis=synthesis).iterator(chunk_size=2000)
+        for label, text, day, group, kind, sentiment, is_weak, is_quote in report.rows
     ]
 
 
-def items_csv(*, synthesis: Synthesis) -> bytes:
+def items_csv(*, report: snapshots.Report) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    for row in _rows(synthesis):
+    for row in _rows(report):
         writer.writerow([spreadsheet_safe(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def items_xlsx(*, synthesis: Synthesis) -> bytes:
+def items_xlsx(*, report: snapshots.Report) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     themes = book.create_sheet(_("Themes"))
     themes.append(["theme", "texts", "mean sentiment", "narrative", "questions"])
-    for theme in synthesis.themes.prefetch_related("questions"):
+    for theme in report.themes:
         themes.append(
             [
-                spreadsheet_safe(theme.label),
-                theme.size,
-                round(theme.sentiment_mean, 3),
-                spreadsheet_safe(theme.narrative),
-                spreadsheet_safe("\n".join(q.text for q in theme.questions.all())),
+                spreadsheet_safe(theme["label"]),
+                theme["size"],
+                round(theme["sentiment_mean"], 3),
+                spreadsheet_safe(theme["narrative"]),
+                spreadsheet_safe("\n".join(theme["questions"])),
             ]
         )
     texts = book.create_sheet(_("Texts"))
     texts.append(list(EXPORT_COLUMNS))
-    for row in _rows(synthesis):
+    for row in _rows(report):
         texts.append([spreadsheet_safe(v) for v in row])
     out = io.BytesIO()
     book.save(out)

@@ -14,16 +14,21 @@ class _SourceChoice(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-def _series_choices() -> Any:
-    from exchange.workshops.models import WorkshopSeries
+def _series_choices(actor: Any) -> Any:
+    """Only the series the actor facilitates (administrators: all); the services check again."""
+    from exchange.workshops.selectors import series_managed_by
 
-    return WorkshopSeries.objects.order_by("title", "pk")
+    return series_managed_by(user=actor).order_by("title", "pk")
 
 
-def _workshop_choices() -> Any:
+def _workshop_choices(actor: Any) -> Any:
     from exchange.workshops.models import Workshop
 
-    return Workshop.objects.select_related("series").order_by("series__title", "starts_at", "pk")
+    return (
+        Workshop.objects.filter(series__in=_series_choices(actor).values("pk"))
+        .select_related("series")
+        .order_by("series__title", "starts_at", "pk")
+    )
 
 
 class WorkshopLabel(_SourceChoice):
@@ -33,7 +38,8 @@ class WorkshopLabel(_SourceChoice):
 
 class SourcesForm(forms.Form):
     """Which texts a synthesis reads. Reflections of the chosen series and workshops (either
-    narrows the other when both are given), and the site's other texts."""
+    narrows the other when both are given; only those the actor facilitates are offered), and
+    the site's other texts."""
 
     series = _SourceChoice(
         label=_("Workshop series"),
@@ -55,10 +61,10 @@ class SourcesForm(forms.Form):
         label=_("Suggestions for further improvement after events"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["series"].queryset = _series_choices()
-        self.fields["workshops"].queryset = _workshop_choices()
+        self.fields["series"].queryset = _series_choices(actor)
+        self.fields["workshops"].queryset = _workshop_choices(actor)
 
     def sources(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -119,7 +125,7 @@ class SynthesisForm(SourcesForm):
     field_order = ["title", "introduction", "method_note", "people_count"]
 
     @classmethod
-    def for_synthesis(cls, synthesis: Synthesis, data: Any = None) -> SynthesisForm:
+    def for_synthesis(cls, synthesis: Synthesis, data: Any = None, *, actor: Any) -> SynthesisForm:
         initial = {
             "title": synthesis.title,
             "introduction": synthesis.introduction,
@@ -127,7 +133,7 @@ class SynthesisForm(SourcesForm):
             "people_count": synthesis.people_count,
             **cls.initial_from(synthesis.sources),
         }
-        return cls(data, initial=initial)
+        return cls(data, initial=initial, actor=actor)
 
 
 class ThemeForm(forms.Form):

@@ -63,7 +63,14 @@ class Synthesis(models.Model):
         blank=True,
         help_text=_("Shown in the report. Leave empty if you do not know."),
     )
+    # The series whose reflections it reads (from `sources`: its series, and the series of its
+    # workshops and prompts). Their facilitators share the synthesis; one with no series
+    # belongs to the facilitator who created it (exchange.insights.selectors).
+    series = models.ManyToManyField(
+        "workshops.WorkshopSeries", blank=True, related_name="syntheses"
+    )
     is_published = models.BooleanField(default=False)
+    # When it was first published; each later "Publish changes" is a `ReportVersion`.
     published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -163,6 +170,34 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ReportVersion(models.Model):
+    """One publication of a synthesis' report: everything the report, its PDF and its data
+    files show, as data. Readers only ever see the latest version; edits on the board stay a
+    draft until the next one (exchange.insights.snapshots builds and reads the document)."""
+
+    synthesis = models.ForeignKey(Synthesis, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    document = models.JSONField()
+    # The data files' rows (one per text): apart from `document`, so the page never loads them.
+    rows = models.JSONField(default=list)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["synthesis", "number"], name="one_report_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.synthesis_id} v{self.number}"
 
 
 class SynthesisModelFile(models.Model):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
@@ -24,8 +25,10 @@ from django.utils.translation import gettext_noop
 
 from exchange.core.permissions import Perm
 from exchange.core.services import audit_log
+from exchange.insights import selectors, snapshots
 from exchange.insights.models import (
     Question,
+    ReportVersion,
     RunMode,
     RunStatus,
     Synthesis,
@@ -73,6 +76,13 @@ def _check_facilitator(actor: Any) -> None:
         raise SynthesisError(_("Only facilitators can do that"))
 
 
+def _check_team(actor: Any, synthesis: Synthesis) -> None:
+    """The actor is on the synthesis' team (or an administrator): the selectors' one rule."""
+    _check_facilitator(actor)
+    if not selectors.synthesis_may_be_managed_by(synthesis=synthesis, viewer=actor):
+        raise PermissionDenied
+
+
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:180] or "synthesis"
     slug, n = base, 1
@@ -81,6 +91,45 @@ def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _sources_series(*, actor: Any, sources: dict[str, Any]) -> set[int]:
+    """The series the sources read reflections of; each must be one the actor facilitates
+    (administrators: any), whatever was posted."""
+    from exchange.workshops.models import Prompt, Workshop, WorkshopSeries
+    from exchange.workshops.selectors import series_managed_by
+
+    rows = {
+        "series": WorkshopSeries.objects.filter(pk__in=sources["series"]).values_list("pk", "pk"),
+        "workshops": Workshop.objects.filter(pk__in=sources["workshops"]).values_list(
+            "pk", "series_id"
+        ),
+        "prompts": Prompt.objects.filter(pk__in=sources["prompts"]).values_list(
+            "pk", "workshop__series_id"
+        ),
+    }
+    found: dict[str, set[int]] = {}
+    for name, pairs in rows.items():
+        series_of = dict(pairs)
+        # An id that names nothing yet could name someone else's series later.
+        if set(series_of) != set(sources[name]):
+            raise SynthesisError(
+                _("Choose only workshop series and workshops you facilitate"),
+                field="series" if name == "series" else "workshops",
+            )
+        found[name] = set(series_of.values())
+    managed = set(
+        series_managed_by(user=actor)
+        .filter(pk__in=set().union(*found.values()))
+        .values_list("pk", flat=True)
+    )
+    for name, series_ids in found.items():
+        if not series_ids <= managed:
+            raise SynthesisError(
+                _("Choose only workshop series and workshops you facilitate"),
+                field="series" if name == "series" else "workshops",
+            )
+    return set().union(*found.values())
 
 
 def _clean_sources(sources: dict[str, Any]) -> dict[str, Any]:
@@ -113,13 +162,16 @@ def synthesis_create(
     title = title.strip()
     if not title:
         raise SynthesisError(_("Enter a title"), field="title")
+    cleaned = _clean_sources(sources)
+    series_ids = _sources_series(actor=actor, sources=cleaned)
     synthesis = Synthesis.objects.create(
         title=title,
         slug=_unique_slug(title),
         introduction=introduction.strip(),
-        sources=_clean_sources(sources),
+        sources=cleaned,
         created_by=actor,
     )
+    synthesis.series.set(series_ids)
     audit_log(actor=actor, action="synthesis.create", target=synthesis, sources=synthesis.sources)
     return synthesis
 
@@ -136,7 +188,7 @@ def synthesis_update(
     sources: dict[str, Any] | None = None,
 ) -> Synthesis:
     """Change what the report says about itself (and, before the next run, what it reads)."""
-    _check_facilitator(actor)
+    _check_team(actor, synthesis)
     title = title.strip()
     if not title:
         raise SynthesisError(_("Enter a title"), field="title")
@@ -144,9 +196,17 @@ def synthesis_update(
     synthesis.introduction = introduction.strip()
     synthesis.method_note = method_note.strip()
     synthesis.people_count = people_count
+    series_ids = None
     if sources is not None:
-        synthesis.sources = _clean_sources(sources)
+        cleaned = _clean_sources(sources)
+        if cleaned != synthesis.sources:
+            # Unchanged sources stay as they are even if they hold series this member does
+            # not facilitate (an administrator chose them); changed ones are checked.
+            series_ids = _sources_series(actor=actor, sources=cleaned)
+        synthesis.sources = cleaned
     synthesis.save()
+    if series_ids is not None:
+        synthesis.series.set(series_ids)
     audit_log(actor=actor, action="synthesis.update", target=synthesis)
     return synthesis
 
@@ -168,7 +228,7 @@ def synthesis_run_request(*, actor: Any, synthesis: Synthesis, mode: str) -> Syn
     """Queue a run: `full` finds themes from scratch (the facilitator's edits are replaced),
     `incremental` adds new texts to the existing themes and removes texts whose source was
     hidden or deleted. Asking again while a run waits or runs changes nothing."""
-    _check_facilitator(actor)
+    _check_team(actor, synthesis)
     if mode not in RunMode.values:
         raise SynthesisError(_("Choose how to run the synthesis"))
     synthesis = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
@@ -414,7 +474,7 @@ def _check_editable(synthesis: Synthesis) -> None:
 @transaction.atomic
 def theme_update(*, actor: Any, theme: Theme, label: str, narrative: str) -> Theme:
     """Rename a theme and write its narrative."""
-    _check_facilitator(actor)
+    _check_team(actor, theme.synthesis)
     _check_editable(theme.synthesis)
     label = " ".join(label.split())
     if not label:
@@ -433,7 +493,7 @@ def theme_update(*, actor: Any, theme: Theme, label: str, narrative: str) -> The
 def theme_merge(*, actor: Any, synthesis: Synthesis, theme_ids: Sequence[int]) -> Theme:
     """Merge themes into the largest of them: its label and narrative stay, the others'
     items, quotes and questions join it."""
-    _check_facilitator(actor)
+    _check_team(actor, synthesis)
     _check_editable(synthesis)
     themes = list(
         synthesis.themes.select_for_update().filter(pk__in=list(theme_ids)).order_by("-size", "pk")
@@ -465,7 +525,7 @@ def theme_merge(*, actor: Any, synthesis: Synthesis, theme_ids: Sequence[int]) -
 def theme_split(*, actor: Any, theme: Theme, parts: int = 2) -> list[Theme]:
     """Find `parts` themes inside one (the engine runs on its texts alone). The first part
     keeps the theme, its narrative and questions; the others are new themes after it."""
-    _check_facilitator(actor)
+    _check_team(actor, theme.synthesis)
     synthesis = theme.synthesis
     _check_editable(synthesis)
     if parts < 2:
@@ -509,7 +569,7 @@ def theme_split(*, actor: Any, theme: Theme, parts: int = 2) -> list[Theme]:
 @transaction.atomic
 def items_move(*, actor: Any, theme: Theme, item_ids: Sequence[int], to: Theme) -> int:
     """Move items of one theme to another theme of the same synthesis. Returns how many moved."""
-    _check_facilitator(actor)
+    _check_team(actor, theme.synthesis)
     _check_editable(theme.synthesis)
     if to.synthesis_id != theme.synthesis_id:
         raise SynthesisError(_("Choose a theme of this synthesis"), field="to")
@@ -529,7 +589,7 @@ def quotes_set(
 ) -> int:
     """Of the items shown (`shown_ids`), publish the chosen ones as quotes and no others.
     Returns how many quotes the theme has now."""
-    _check_facilitator(actor)
+    _check_team(actor, theme.synthesis)
     _check_editable(theme.synthesis)
     shown = theme.items.filter(pk__in=list(shown_ids))
     chosen = set(chosen_ids)
@@ -543,7 +603,7 @@ def quotes_set(
 @transaction.atomic
 def question_add(*, actor: Any, theme: Theme, text: str) -> Question:
     """Add a "Building from here" question to a theme."""
-    _check_facilitator(actor)
+    _check_team(actor, theme.synthesis)
     text = " ".join(text.split())
     if not text:
         raise SynthesisError(_("Enter a question"), field="text")
@@ -554,7 +614,7 @@ def question_add(*, actor: Any, theme: Theme, text: str) -> Question:
 
 @transaction.atomic
 def question_delete(*, actor: Any, question: Question) -> None:
-    _check_facilitator(actor)
+    _check_team(actor, question.theme.synthesis)
     theme = question.theme
     audit_log(actor=actor, action="question.delete", target=theme, text=question.text)
     question.delete()
@@ -564,20 +624,41 @@ def question_delete(*, actor: Any, question: Question) -> None:
 
 
 @transaction.atomic
-def synthesis_publish(*, actor: Any, synthesis: Synthesis) -> Synthesis:
-    _check_facilitator(actor)
+def synthesis_publish(*, actor: Any, synthesis: Synthesis) -> ReportVersion:
+    """Publish the report as it is now ("Publish changes" once it is published): a new
+    `ReportVersion` holding everything readers see, until the next one. Edits on the board in
+    between are a draft. Publishing again with nothing changed adds no version."""
+    _check_team(actor, synthesis)
+    # Two presses at once make one version each, numbered in turn.
+    locked = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
+    synthesis.status, synthesis.published_at = locked.status, locked.published_at
     if synthesis.status != RunStatus.READY or not synthesis.themes.exists():
         raise SynthesisError(_("Run the synthesis before publishing it"))
+    latest = synthesis.versions.order_by("-number").first()
+    document = snapshots.report_document(synthesis)
+    rows = snapshots.report_rows(synthesis)
+    now = timezone.now()
+    if latest is not None and latest.document == document and latest.rows == rows:
+        version = latest
+    else:
+        version = ReportVersion.objects.create(
+            synthesis=synthesis,
+            number=latest.number + 1 if latest else 1,
+            document=document,
+            rows=rows,
+            published_at=now,
+            published_by=actor,
+        )
     synthesis.is_published = True
-    synthesis.published_at = synthesis.published_at or timezone.now()
-    synthesis.save(update_fields=["is_published", "published_at"])
-    audit_log(actor=actor, action="synthesis.publish", target=synthesis)
-    return synthesis
+    synthesis.published_at = synthesis.published_at or now
+    synthesis.save(update_fields=["is_published", "published_at", "updated_at"])
+    audit_log(actor=actor, action="synthesis.publish", target=synthesis, version=version.number)
+    return version
 
 
 @transaction.atomic
 def synthesis_unpublish(*, actor: Any, synthesis: Synthesis) -> Synthesis:
-    _check_facilitator(actor)
+    _check_team(actor, synthesis)
     synthesis.is_published = False
     synthesis.save(update_fields=["is_published"])
     audit_log(actor=actor, action="synthesis.unpublish", target=synthesis)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("syntheses/<int:pk>/edit/", views.synthesis_edit, name="synthesis_edit"),
     path("syntheses/<int:pk>/run/", views.synthesis_run, name="synthesis_run"),
     path("syntheses/<int:pk>/merge/", views.theme_merge, name="theme_merge"),
+    path("syntheses/<int:pk>/preview/", views.report_preview, name="report_preview"),
     path("syntheses/<int:pk>/publish/", views.synthesis_publish, name="synthesis_publish"),
     path("syntheses/themes/<int:pk>/", views.theme_detail, name="theme"),
     path("syntheses/themes/<int:pk>/split/", views.theme_split, name="theme_split"),

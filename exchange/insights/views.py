@@ -35,18 +35,12 @@ ITEMS_PAGE_SIZE = 50
 REFRESH_SECONDS = 3
 
 
-def _synthesis_or_404(pk: int) -> Synthesis:
-    synthesis = selectors.synthesis_get(pk=pk)
-    if synthesis is None:
-        raise Http404
-    return synthesis
+def _synthesis_or_404(request: HttpRequest, pk: int) -> Synthesis:
+    return selectors.synthesis_get_for_viewer(viewer=request.user, pk=pk)
 
 
-def _theme_or_404(pk: int) -> Theme:
-    theme = selectors.theme_get(pk=pk)
-    if theme is None:
-        raise Http404
-    return theme
+def _theme_or_404(request: HttpRequest, pk: int) -> Theme:
+    return selectors.theme_get_for_viewer(viewer=request.user, pk=pk)
 
 
 def _form_error(form: Any, error: SynthesisError) -> None:
@@ -74,39 +68,38 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _report_or_404(request: HttpRequest, slug: str) -> Synthesis:
-    synthesis = selectors.report_get(slug=slug, viewer=request.user)
-    if synthesis is None:
-        raise Http404
-    return synthesis
+def _report_response(request: HttpRequest, page: selectors.ReportPage) -> HttpResponse:
+    return render(request, "insights/report.html", exports.report_context(page=page))
 
 
 def report(request: HttpRequest, slug: str) -> HttpResponse:
-    synthesis = _report_or_404(request, slug)
-    return render(request, "insights/report.html", exports.report_context(synthesis=synthesis))
+    """The last published version; before the first, a preview for the synthesis' team."""
+    return _report_response(
+        request, selectors.report_get_for_viewer(viewer=request.user, slug=slug)
+    )
 
 
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    synthesis = _report_or_404(request, slug)
-    response = HttpResponse(exports.report_pdf(synthesis=synthesis), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{synthesis.slug}.pdf"'
+    page = selectors.report_get_for_viewer(viewer=request.user, slug=slug)
+    response = HttpResponse(exports.report_pdf(page=page), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{page.synthesis.slug}.pdf"'
     return response
 
 
 def report_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    synthesis = _report_or_404(request, slug)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    page = selectors.report_get_for_viewer(viewer=request.user, slug=slug, with_rows=True)
     if fmt == "csv":
         response = HttpResponse(
-            exports.items_csv(synthesis=synthesis), content_type="text/csv; charset=utf-8"
-        )
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.items_xlsx(synthesis=synthesis),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            exports.items_csv(report=page.report), content_type="text/csv; charset=utf-8"
         )
     else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{synthesis.slug}-data.{fmt}"'
+        response = HttpResponse(
+            exports.items_xlsx(report=page.report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{page.synthesis.slug}-data.{fmt}"'
     return response
 
 
@@ -114,10 +107,7 @@ def report_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, slug: str) -> HttpResponse:
     """Comment on a published report, with the conversation app's form and rules."""
-    synthesis = selectors.report_get(slug=slug, viewer=None)
-    if synthesis is None:
-        raise Http404
-    return comment_create_on(request, synthesis)
+    return comment_create_on(request, selectors.report_published_get(slug=slug))
 
 
 # Facilitators: syntheses --------------------------------------------------------------------
@@ -125,14 +115,16 @@ def report_comment(request: HttpRequest, slug: str) -> HttpResponse:
 
 @permission_required(Perm.RUN_SYNTHESIS)
 def manage_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.synthesis_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.synthesis_list(viewer=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "insights/manage_list.html", {"page_obj": page})
 
 
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_http_methods(["GET", "POST"])
 def synthesis_create(request: HttpRequest) -> HttpResponse:
-    form = SynthesisCreateForm(request.POST or None)
+    form = SynthesisCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             synthesis = services.synthesis_create(
@@ -154,8 +146,8 @@ def synthesis_create(request: HttpRequest) -> HttpResponse:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_http_methods(["GET", "POST"])
 def synthesis_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    synthesis = _synthesis_or_404(pk)
-    form = SynthesisForm.for_synthesis(synthesis, request.POST or None)
+    synthesis = _synthesis_or_404(request, pk)
+    form = SynthesisForm.for_synthesis(synthesis, request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -183,7 +175,7 @@ def synthesis_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(Perm.RUN_SYNTHESIS)
 def board(request: HttpRequest, pk: int) -> HttpResponse:
-    synthesis = _synthesis_or_404(pk)
+    synthesis = _synthesis_or_404(request, pk)
     data = selectors.board(synthesis=synthesis)
     return render(
         request,
@@ -196,8 +188,17 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
             "may_run": services.synthesis_may_run(synthesis),
             "refresh_seconds": REFRESH_SECONDS if synthesis.is_busy else None,
             "counts": selectors.source_counts(synthesis=synthesis),
+            "version": selectors.report_version_latest(synthesis=synthesis),
+            "changes": selectors.report_changes(synthesis=synthesis),
         },
     )
+
+
+@permission_required(Perm.RUN_SYNTHESIS)
+def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as it would read if the board were published now."""
+    synthesis = _synthesis_or_404(request, pk)
+    return _report_response(request, selectors.report_preview(synthesis=synthesis))
 
 
 @permission_required(Perm.RUN_SYNTHESIS)
@@ -205,7 +206,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 def synthesis_run(request: HttpRequest, pk: int) -> HttpResponse:
     """POST mode=incremental adds new texts at once; a full run over existing themes asks
     for confirmation first (GET shows the question, POST with confirm=yes runs it)."""
-    synthesis = _synthesis_or_404(pk)
+    synthesis = _synthesis_or_404(request, pk)
     has_themes = synthesis.themes.exists()
     mode = request.POST.get("mode", RunMode.FULL)
     if request.method == "GET" or (
@@ -222,7 +223,7 @@ def synthesis_run(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_POST
 def theme_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    synthesis = _synthesis_or_404(pk)
+    synthesis = _synthesis_or_404(request, pk)
     form = MergeForm(request.POST, synthesis=synthesis)
     if form.is_valid():
         try:
@@ -243,14 +244,21 @@ def theme_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_POST
 def synthesis_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    synthesis = _synthesis_or_404(pk)
+    synthesis = _synthesis_or_404(request, pk)
     try:
         if request.POST.get("publish") == "0":
             services.synthesis_unpublish(actor=request.user, synthesis=synthesis)
             messages.success(request, _("The report is no longer published"))
         else:
-            services.synthesis_publish(actor=request.user, synthesis=synthesis)
-            messages.success(request, _("The report is published"))
+            was_published = synthesis.is_published
+            before = selectors.report_version_latest(synthesis=synthesis)
+            version = services.synthesis_publish(actor=request.user, synthesis=synthesis)
+            if not was_published:
+                messages.success(request, _("The report is published"))
+            elif before is not None and version.pk == before.pk:
+                messages.success(request, _("Nothing to publish: readers already see this"))
+            else:
+                messages.success(request, _("Changes published: readers now see them"))
     except SynthesisError as error:
         messages.error(request, str(error.message))
     return redirect(_board_url(synthesis))
@@ -294,7 +302,7 @@ def _theme_page(
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_http_methods(["GET", "POST"])
 def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = _theme_or_404(pk)
+    theme = _theme_or_404(request, pk)
     if request.method == "GET":
         return _theme_page(request, theme)
     form = ThemeForm(request.POST)
@@ -317,7 +325,7 @@ def theme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_POST
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = _theme_or_404(pk)
+    theme = _theme_or_404(request, pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -333,9 +341,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_POST
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    question = selectors.question_get(pk=pk)
-    if question is None:
-        raise Http404
+    question = selectors.question_get_for_viewer(viewer=request.user, pk=pk)
     theme = question.theme
     services.question_delete(actor=request.user, question=question)
     messages.success(request, _("Question removed"))
@@ -345,7 +351,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_POST
 def theme_split(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = _theme_or_404(pk)
+    theme = _theme_or_404(request, pk)
     form = SplitForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose how many themes to split it into"))
@@ -372,7 +378,7 @@ def _shown_ids(request: HttpRequest) -> list[int]:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_POST
 def theme_quotes(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = _theme_or_404(pk)
+    theme = _theme_or_404(request, pk)
     chosen = [int(v) for v in request.POST.getlist("quotes") if v.isdigit()]
     try:
         count = services.quotes_set(
@@ -390,7 +396,7 @@ def theme_quotes(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(Perm.RUN_SYNTHESIS)
 @require_POST
 def theme_move(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = _theme_or_404(pk)
+    theme = _theme_or_404(request, pk)
     form = MoveForm(request.POST, theme=theme, item_ids=_shown_ids(request))
     if not form.is_valid():
         message = (

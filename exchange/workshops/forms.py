@@ -24,6 +24,14 @@ class SeriesForm(forms.ModelForm):
         }
 
 
+class TeamAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address of the facilitator to add"),
+        help_text=_("They must already have a facilitator's account."),
+        max_length=254,
+    )
+
+
 class WorkshopForm(forms.ModelForm):
     session = forms.ModelChoiceField(
         label=_("Event session (optional)"),

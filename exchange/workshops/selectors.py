@@ -74,13 +74,54 @@ def series_workshops(*, series: WorkshopSeries) -> list[Workshop]:
     )
 
 
-def series_is_managed_by(*, series: WorkshopSeries, user: Any) -> bool:
-    """Admins manage every series; facilitators only the series they are listed on."""
+def manages_every_series(user: Any) -> bool:
+    """Administrators manage every series (and reach every synthesis built on one)."""
     if not getattr(user, "is_authenticated", False) or not user.has_perm(Perm.MANAGE_WORKSHOPS):
         return False
-    if user.is_superuser or user.has_perm("workshops.delete_workshopseries"):
+    return bool(user.is_superuser or user.has_perm("workshops.delete_workshopseries"))
+
+
+def series_is_managed_by(*, series: WorkshopSeries, user: Any) -> bool:
+    """Admins manage every series; facilitators only the series they are listed on (its team)."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(Perm.MANAGE_WORKSHOPS):
+        return False
+    if manages_every_series(user):
         return True
     return series.facilitators.filter(pk=user.pk).exists()
+
+
+def series_managed_by(*, user: Any) -> QuerySet[WorkshopSeries]:
+    """The series `user` manages, by the same rule as `series_is_managed_by`."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(Perm.MANAGE_WORKSHOPS):
+        return WorkshopSeries.objects.none()
+    if manages_every_series(user):
+        return WorkshopSeries.objects.all()
+    return WorkshopSeries.objects.filter(facilitators=user)
+
+
+def series_team(*, series: WorkshopSeries) -> list[Any]:
+    """The series' facilitators, by name."""
+    return list(series.facilitators.order_by("display_name", "email", "pk"))
+
+
+def facilitator_list() -> QuerySet[Any]:
+    """Active people who may join a series' team: those holding the facilitators' permission."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = Perm.MANAGE_WORKSHOPS.split(".")
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    who = Q(is_superuser=True)
+    if permission is not None:
+        who |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+    users = get_user_model().objects.filter(who, is_active=True)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=users.values("pk"))
+        .order_by("display_name", "email", "pk")
+    )
 
 
 def workshop_get(*, series_slug: str, pk: int) -> Workshop:

@@ -35,7 +35,7 @@ from exchange.workshops.models import (
     WorkshopSeries,
     new_join_code,
 )
-from exchange.workshops.selectors import series_is_managed_by
+from exchange.workshops.selectors import facilitator_list, series_is_managed_by
 from exchange_analysis.pii import redact
 
 FINGERPRINT_SALT = "exchange.workshops.reflection-fingerprint"
@@ -123,6 +123,54 @@ def series_update(
     series.save(update_fields=["title", "slug", "description"])
     audit_log(actor=actor, action="workshop_series.update", target=series)
     return series
+
+
+# The series' team --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def series_facilitator_add(*, actor: Any, series: WorkshopSeries, email: str) -> Any:
+    """Add a facilitator (someone holding the facilitators' role) to the series' team, by email.
+
+    Only "no facilitator with that address" is said of an address that does not match: the
+    form tells staff nothing about whether anyone else has an account."""
+    _check_manager(actor, series)
+    address = email.strip()
+    user = facilitator_list().filter(email__iexact=address).first() if address else None
+    if user is None:
+        raise WorkshopError(_("There is no facilitator with that email address"), field="email")
+    if series.facilitators.filter(pk=user.pk).exists():
+        raise WorkshopError(
+            _("%(name)s is already on this series' team") % {"name": user}, field="email"
+        )
+    series.facilitators.add(user)
+    audit_log(actor=actor, action="workshop_series.facilitator_add", target=series, user=user.pk)
+    return user
+
+
+# Tests switch it off to show the race the lock prevents (tests/workshops/test_team_concurrency.py).
+TEAM_LOCKING = True
+
+
+def _team_size(series: WorkshopSeries) -> int:
+    return series.facilitators.count()
+
+
+@transaction.atomic
+def series_facilitator_remove(*, actor: Any, series: WorkshopSeries, user: Any) -> None:
+    """Take someone off the series' team; never the last one (a series always has someone to
+    run it). Locks the series so that two removals at once cannot both pass that check."""
+    if TEAM_LOCKING:
+        WorkshopSeries.objects.select_for_update().filter(pk=series.pk).first()
+    # Checked under the lock: someone removed a moment ago no longer manages the series.
+    _check_manager(actor, series)
+    team = series.facilitators.all()
+    if not team.filter(pk=user.pk).exists():
+        raise WorkshopError(_("%(name)s is not on this series' team") % {"name": user})
+    if _team_size(series) <= 1:
+        raise WorkshopError(_("A series needs at least one facilitator: add another one first"))
+    series.facilitators.remove(user)
+    audit_log(actor=actor, action="workshop_series.facilitator_remove", target=series, user=user.pk)
 
 
 # Workshops and prompts --------------------------------------------------------------------

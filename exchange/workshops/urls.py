@@ -17,6 +17,12 @@ urlpatterns = [
     path("workshops/imports/<str:token>/preview/", views.import_preview, name="import_preview"),
     path("workshops/<slug:slug>/", views.series_detail, name="series_detail"),
     path("workshops/<slug:slug>/edit/", views.series_edit, name="series_edit"),
+    path("workshops/<slug:slug>/team/", views.series_team, name="series_team"),
+    path(
+        "workshops/<slug:slug>/team/<int:user_pk>/remove/",
+        views.series_team_remove,
+        name="series_team_remove",
+    ),
     path("workshops/<slug:slug>/new/", views.workshop_create, name="workshop_create"),
     path("workshops/<slug:slug>/resources/new/", views.resource_create, name="resource_create"),
     path(

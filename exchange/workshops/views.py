@@ -30,6 +30,7 @@ from exchange.workshops.forms import (
     ReflectionForm,
     ResourceForm,
     SeriesForm,
+    TeamAddForm,
     WorkshopForm,
 )
 from exchange.workshops.models import (
@@ -143,6 +144,45 @@ def series_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "back": reverse("workshops:series_detail", kwargs={"slug": series.slug}),
         },
     )
+
+
+@permission_required(Perm.MANAGE_WORKSHOPS)
+def series_team(request: HttpRequest, slug: str) -> HttpResponse:
+    """The series' facilitators: an administrator or a member adds and removes them."""
+    series = _managed_series(request, slug)
+    form = TeamAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.series_facilitator_add(
+                actor=request.user, series=series, email=form.cleaned_data["email"]
+            )
+        except services.WorkshopError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("%(name)s added to the team.") % {"name": user})
+            return redirect("workshops:series_team", slug=series.slug)
+    return render(
+        request,
+        "workshops/series_team.html",
+        {"series": series, "team": selectors.series_team(series=series), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(Perm.MANAGE_WORKSHOPS)
+@require_POST
+def series_team_remove(request: HttpRequest, slug: str, user_pk: int) -> HttpResponse:
+    series = _managed_series(request, slug)
+    user = get_object_or_404(series.facilitators.all(), pk=user_pk)
+    try:
+        services.series_facilitator_remove(actor=request.user, series=series, user=user)
+    except services.WorkshopError as error:
+        messages.error(request, error.message)
+        return redirect("workshops:series_team", slug=series.slug)
+    messages.success(request, _("%(name)s removed from the team.") % {"name": user})
+    if not selectors.series_is_managed_by(series=series, user=request.user):
+        return redirect("workshops:series_detail", slug=series.slug)
+    return redirect("workshops:series_team", slug=series.slug)
 
 
 # Workshops and prompts --------------------------------------------------------------------

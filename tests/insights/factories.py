@@ -88,7 +88,9 @@ def resource_create(series: WorkshopSeries) -> SeriesResource:
 
 
 def synthesis_with_reflections(actor, *, per_topic: int = 20, run: bool = True) -> Synthesis:
+    """A synthesis over a new series whose team is `actor`."""
     series = series_create()
+    series.facilitators.add(actor)
     prompt = prompt_create(workshop_create(series))
     reflections_create(prompt, per_topic=per_topic)
     synthesis = services.synthesis_create(

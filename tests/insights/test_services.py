@@ -70,6 +70,7 @@ def test_asking_again_while_queued_changes_nothing(facilitator):
 
 def test_a_run_without_texts_fails_clearly_and_can_be_retried(facilitator):
     series = series_create()
+    series.facilitators.add(facilitator)
     prompt = prompt_create(workshop_create(series))
     synthesis = services.synthesis_create(
         actor=facilitator, title="Empty", sources={"series": [series.pk]}
@@ -278,6 +279,7 @@ def test_other_sources_are_read_and_redacted(facilitator):
 
 def test_date_range_limits_reflections(facilitator):
     series = series_create()
+    series.facilitators.add(facilitator)
     reflections_create(prompt_create(workshop_create(series)), per_topic=8)
     synthesis = services.synthesis_create(
         actor=facilitator,

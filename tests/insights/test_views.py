@@ -67,8 +67,11 @@ def test_create_form_keeps_input_and_explains_missing_sources(facilitator_client
     assert not Synthesis.objects.exists()
 
 
-def test_create_then_run_from_the_board(facilitator_client, django_capture_on_commit_callbacks):
+def test_create_then_run_from_the_board(
+    facilitator, facilitator_client, django_capture_on_commit_callbacks
+):
     series = series_create()
+    series.facilitators.add(facilitator)
     response = facilitator_client.post(
         reverse("insights:synthesis_create"), {"title": "Summer", "series": [series.pk]}
     )
