@@ -34,6 +34,8 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.permission_world import others_delete, others_world
+from tests.permission_world import url_kwargs as others_url_kwargs
 
 ROLES = ("anonymous", "participant", "author", "moderator", "organiser", "facilitator", "admin")
 # Namespaced apps of ours, plus django-allauth's account pages (which have no namespace).
@@ -344,6 +346,7 @@ def build_world() -> tuple[dict, dict]:
     objects.update(_sustain_world(objects["published"]))
     facilitator = FacilitatorFactory()
     objects.update(_workshops_world(facilitator))
+    objects.update(others_world(objects))
     users = {
         "anonymous": None,
         "participant": UserFactory(),
@@ -381,6 +384,7 @@ def world(django_db_setup, django_db_blocker):
             # Left behind, it would collide with tests that create the same tag.
             Tag.objects.filter(slug="remote-working").delete()
             User.objects.filter(pk__in=[u.pk for u in users.values() if u is not None]).delete()
+            others_delete(objects)
 
 
 def _events_world(author: User) -> dict:
@@ -539,6 +543,8 @@ def _workshops_world(facilitator: User) -> dict:
 
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
+    if (other_kwargs := others_url_kwargs(target, objects)) is not None:
+        return reverse(row.name, kwargs=other_kwargs)
     if not target:
         kwargs = {}
     elif target in ("series", "other_series"):

@@ -1,0 +1,210 @@
+"""Someone else's objects, beside the roles' own ones of `build_world`.
+
+`build_world` (tests/test_permission_matrix.py) writes one of everything, owned by the roles'
+users: the author's examples, comment and booking, the organiser's event, the facilitator's
+series. `others_world` adds the same kinds of object owned by people who hold none of the
+matrix's roles ("other_…"), so that every matrix can ask "my own" and "someone else's" of each
+role: another participant's draft, another organiser's event, another facilitator's series and
+synthesis, another participant's booking.
+
+The facilitator's own synthesis ("own_synthesis") is made over their series, and another
+facilitator's ("other_synthesis") over theirs: a synthesis belongs to its series' facilitators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.base import ContentFile
+
+from exchange.accounts.models import User
+from exchange.examples.models import Attachment, Example, ExampleStatus
+
+# Each matrix's own targets that this module adds (url_kwargs knows how to address them).
+OTHER_TARGETS = (
+    "other_published",
+    "other_draft",
+    "other_draft_attachment",
+    "withdrawn",
+    "withdrawn_comment",
+    "other_comment",
+    "other_measure",
+    "other_measure_value",
+    "other_contact",
+    "other_event",
+    "other_session",
+    "other_booking",
+    "other_event_booking",
+    "other_prompt",
+    "other_reflection",
+    "other_resource",
+    "own_synthesis",
+    "own_theme",
+    "own_question",
+    "other_synthesis",
+    "other_theme",
+    "other_question",
+    "other_report",
+    "other_report_csv",
+)
+
+
+def others_world(objects: dict[str, Any]) -> dict[str, Any]:
+    """Someone else's example, comment, measure, event, booking, workshop things and synthesis."""
+    from tests.factories import OrganiserFactory, UserFactory
+
+    stranger = UserFactory(display_name="Someone else")
+    world: dict[str, Any] = {"stranger": stranger, "other_organiser": OrganiserFactory()}
+    world.update(_examples(objects, stranger))
+    world.update(_events(objects, stranger, world["other_organiser"]))
+    world.update(_workshops(objects))
+    world.update(_insights(objects))
+    return world
+
+
+def others_delete(objects: dict[str, Any]) -> None:
+    """Remove what `others_world` added and `build_world`'s clean-up does not reach."""
+    from exchange.insights.models import Synthesis
+
+    objects["withdrawn_comment"].discussion.delete()
+    objects["other_event"].delete()
+    Synthesis.objects.filter(
+        pk__in=[objects["own_synthesis"].pk, objects["other_synthesis"].pk]
+    ).delete()
+    User.objects.filter(
+        pk__in=[objects["stranger"].pk, objects["other_organiser"].pk]
+    ).delete()
+
+
+def _examples(objects: dict[str, Any], stranger: User) -> dict[str, Any]:
+    """Another participant's published example, draft (with a file) and withdrawn example, with
+    a comment each on the author's example and on the withdrawn one, a measure and a contact."""
+    from tests.conversation.factories import CommentFactory, DiscussionFactory
+    from tests.factories import ExampleFactory, PublishedExampleFactory
+    from tests.sustain.factories import SHIFTED, ContactFactory, measure_with_values
+
+    campaign = objects["campaign"]
+    published = PublishedExampleFactory(author=stranger, campaign=campaign)
+    draft = ExampleFactory(author=stranger, campaign=campaign)
+    # Published once (its discussion has a comment), then withdrawn by its author.
+    withdrawn = PublishedExampleFactory(author=stranger, campaign=campaign)
+    withdrawn_comment = CommentFactory(
+        author=stranger, discussion=DiscussionFactory(example=withdrawn)
+    )
+    Example.objects.filter(pk=withdrawn.pk).update(status=ExampleStatus.WITHDRAWN)
+    withdrawn.refresh_from_db()
+    measure = measure_with_values(SHIFTED, example=published, name="Someone else's measure")
+    return {
+        "other_published": published,
+        "other_draft": draft,
+        "other_draft_attachment": Attachment.objects.create(
+            example=draft,
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="other-draft.pdf"),
+            original_name="other-draft.pdf",
+            content_type="application/pdf",
+            size=15,
+        ),
+        "withdrawn": withdrawn,
+        "withdrawn_comment": withdrawn_comment,
+        "other_comment": CommentFactory(
+            author=stranger, discussion=DiscussionFactory(example=objects["published"])
+        ),
+        "other_measure": measure,
+        "other_measure_value": measure.values.order_by("date").first(),
+        "other_contact": ContactFactory(example=published, email="matrix-other@example.org"),
+    }
+
+
+def _events(objects: dict[str, Any], stranger: User, organiser: User) -> dict[str, Any]:
+    """Another organiser's event with a session someone booked, and someone else's booking on
+    the organiser's own session (beside the author's)."""
+    from exchange.events.models import Booking, BookingState, Mode
+    from tests.events.factories import EventFactory, SessionFactory
+
+    session = SessionFactory(event=EventFactory(slug="matrix-other-event"))
+    session.event.organisers.add(organiser)
+
+    def booking(on: Any) -> Booking:
+        return Booking.objects.create(
+            user=stranger, session=on, mode=Mode.ONLINE, state=BookingState.CONFIRMED
+        )
+
+    return {
+        "other_event": session.event,
+        "other_session": session,
+        "other_booking": booking(objects["session"]),
+        "other_event_booking": booking(session),
+    }
+
+
+def _workshops(objects: dict[str, Any]) -> dict[str, Any]:
+    """An open prompt with a reflection and a linked resource in another facilitator's series."""
+    from exchange.workshops.models import SeriesResource
+    from tests.workshops.factories import PromptFactory, ReflectionFactory
+
+    prompt = PromptFactory(workshop=objects["other_workshop"], is_open=True)
+    return {
+        "other_prompt": prompt,
+        "other_reflection": ReflectionFactory(prompt=prompt),
+        "other_resource": SeriesResource.objects.create(
+            series=objects["other_series"], title="Their running order", url="https://example.org/"
+        ),
+    }
+
+
+def _insights(objects: dict[str, Any]) -> dict[str, Any]:
+    """The facilitator's unpublished synthesis over their series and another facilitator's over
+    theirs, each with a theme of two quoted texts and a question."""
+    from exchange.insights.models import Question, RunStatus, Synthesis, SynthesisItem, Theme
+
+    world = {}
+    for key, series in (("own", objects["series"]), ("other", objects["other_series"])):
+        synthesis = Synthesis.objects.create(
+            title=f"Matrix {key} synthesis",
+            slug=f"matrix-{key}-synthesis",
+            sources={"series": [series.pk]},
+            status=RunStatus.READY,
+            created_by=series.facilitators.first(),
+        )
+        theme = Theme.objects.create(synthesis=synthesis, label="Shared rotas", size=2)
+        for n in range(2):
+            SynthesisItem.objects.create(
+                synthesis=synthesis,
+                source_kind="reflection",
+                source_id=n + 1,
+                text=f"The shared rota worked ({n})",
+                date=dt.date(2026, 5 + n, 1),
+                theme=theme,
+                is_quote=True,
+            )
+        world[f"{key}_synthesis"] = synthesis
+        world[f"{key}_theme"] = theme
+        world[f"{key}_question"] = Question.objects.create(theme=theme, text="What next?")
+    world["other_report"] = world["other_synthesis"]
+    return world
+
+
+def url_kwargs(target: str, objects: dict[str, Any]) -> dict[str, Any] | None:
+    """The URL arguments of one of `OTHER_TARGETS`; None for any other target."""
+    if target not in OTHER_TARGETS:
+        return None
+    obj = objects[target.removesuffix("_csv")]
+    if target == "other_draft_attachment":
+        return {"pk": obj.example_id, "attachment_pk": obj.pk}
+    if target == "other_measure_value":
+        return {"pk": obj.measure_id, "value_pk": obj.pk}
+    if target == "other_contact":
+        return {"pk": obj.example_id, "contact_pk": obj.pk}
+    if target == "other_event":
+        return {"slug": obj.slug}
+    if target == "other_prompt":
+        workshop = obj.workshop
+        return {"slug": workshop.series.slug, "pk": workshop.pk, "prompt_pk": obj.pk}
+    if target == "other_resource":
+        return {"slug": obj.series.slug, "resource_pk": obj.pk}
+    if target == "other_report":
+        return {"slug": obj.slug}
+    if target == "other_report_csv":
+        return {"slug": obj.slug, "fmt": "csv"}
+    return {"pk": obj.pk}
