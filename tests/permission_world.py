@@ -34,6 +34,7 @@ OTHER_TARGETS = (
     "other_contact",
     "other_event",
     "other_session",
+    "other_session_csv",
     "other_booking",
     "other_event_booking",
     "other_prompt",
@@ -72,9 +73,7 @@ def others_delete(objects: dict[str, Any]) -> None:
     Synthesis.objects.filter(
         pk__in=[objects["own_synthesis"].pk, objects["other_synthesis"].pk]
     ).delete()
-    User.objects.filter(
-        pk__in=[objects["stranger"].pk, objects["other_organiser"].pk]
-    ).delete()
+    User.objects.filter(pk__in=[objects["stranger"].pk, objects["other_organiser"].pk]).delete()
 
 
 def _examples(objects: dict[str, Any], stranger: User) -> dict[str, Any]:
@@ -139,7 +138,7 @@ def _events(objects: dict[str, Any], stranger: User, organiser: User) -> dict[st
 
 
 def _workshops(objects: dict[str, Any]) -> dict[str, Any]:
-    """An open prompt with a reflection and a linked resource in another facilitator's series."""
+    """An open prompt with a reflection and a resource in another facilitator's series."""
     from exchange.workshops.models import SeriesResource
     from tests.workshops.factories import PromptFactory, ReflectionFactory
 
@@ -148,7 +147,12 @@ def _workshops(objects: dict[str, Any]) -> dict[str, Any]:
         "other_prompt": prompt,
         "other_reflection": ReflectionFactory(prompt=prompt),
         "other_resource": SeriesResource.objects.create(
-            series=objects["other_series"], title="Their running order", url="https://example.org/"
+            series=objects["other_series"],
+            title="Their running order",
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="their-running-order.pdf"),
+            original_name="their-running-order.pdf",
+            content_type="application/pdf",
+            size=15,
         ),
     }
 
@@ -207,4 +211,6 @@ def url_kwargs(target: str, objects: dict[str, Any]) -> dict[str, Any] | None:
         return {"slug": obj.slug}
     if target == "other_report_csv":
         return {"slug": obj.slug, "fmt": "csv"}
+    if target == "other_session_csv":
+        return {"pk": obj.pk, "fmt": "csv"}
     return {"pk": obj.pk}

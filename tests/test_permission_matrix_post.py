@@ -349,7 +349,9 @@ READ_ONLY: dict[str, str] = {
 # Cases where the site does not yet do what the matrix says, each with the request that fixes
 # it. strict: once fixed, the XPASS fails the run so that the entry is removed.
 SIGNED_IN = ROLES[1:]
-CLOSED = "examples helper: a comment on a withdrawn example is not reachable (comment_get_for_viewer)"
+CLOSED = (
+    "examples helper: a comment on a withdrawn example is not reachable (comment_get_for_viewer)"
+)
 TEAM = "insights helper: a synthesis belongs to its series' facilitators (synthesis_get_for_viewer)"
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     **{
