@@ -14,9 +14,15 @@ facilitator's ("other_synthesis") over theirs: a synthesis belongs to its series
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.apps import apps
+from django.core import mail
 from django.core.files.base import ContentFile
+from django.db import connection, models, transaction
 
 from exchange.accounts.models import User
 from exchange.examples.models import Attachment, Example, ExampleStatus
@@ -214,3 +220,48 @@ def url_kwargs(target: str, objects: dict[str, Any]) -> dict[str, Any] | None:
     if target == "other_session_csv":
         return {"pk": obj.pk, "fmt": "csv"}
     return {"pk": obj.pk}
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction that is always rolled back: a module's world, built once, disappears with
+    it (pytest-django's per-test transactions nest inside as savepoints)."""
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    try:
+        yield
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+# Tables whose rows change without anyone's action changing anything: signing in writes a
+# session, and django-axes records attempts to sign in.
+UNWATCHED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog"}
+
+
+@functools.cache
+def _tables() -> list[str]:
+    return sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+        - UNWATCHED_TABLES
+    )
+
+
+def database_state(target: object) -> tuple:
+    """Every table's row count (one query), the target's row and the number of emails sent."""
+    quote = connection.ops.quote_name
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in _tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")  # the table names of our own models
+        row_counts = dict(zip(_tables(), cursor.fetchone(), strict=True))
+    target_row = (
+        type(target)._base_manager.filter(pk=target.pk).values().first()
+        if isinstance(target, models.Model)
+        else None
+    )
+    return row_counts, target_row, len(mail.outbox)

@@ -23,11 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.core import mail
-from django.db import connection, models, transaction
-from django.urls import get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 
+from tests.permission_world import database_state, rolled_back
 from tests.test_permission_matrix import (
     CHANGE_PASSWORD,
     COVERED_NAMESPACES,
@@ -406,47 +404,10 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Everything of `build_world`, built once for the module in a transaction rolled back at
-    its end; each test runs in its own rolled-back savepoint, so every POST starts afresh."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-# Tables whose rows change without anyone's action changing anything: signing in writes a
-# session, and django-axes records attempts to sign in.
-UNWATCHED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog"}
-
-
-def _tables() -> list[str]:
-    return sorted(
-        {
-            model._meta.db_table
-            for model in apps.get_models(include_auto_created=True)
-            if model._meta.managed and not model._meta.proxy
-        }
-        - UNWATCHED_TABLES
-    )
-
-
-def database_state(target: object) -> tuple:
-    """Every table's row count (one query), the target's row and the number of emails sent."""
-    quote = connection.ops.quote_name
-    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in _tables())
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counts}")  # the table names of our own models
-        row_counts = dict(zip(_tables(), cursor.fetchone(), strict=True))
-    target_row = (
-        type(target)._base_manager.filter(pk=target.pk).values().first()
-        if isinstance(target, models.Model)
-        else None
-    )
-    return row_counts, target_row, len(mail.outbox)
+    """Everything of `build_world`, built once for the module and rolled back at its end; each
+    test runs in its own rolled-back savepoint, so every POST starts afresh."""
+    with django_db_blocker.unblock(), rolled_back():
+        yield build_world()
 
 
 def assert_status(response: Any, expected: object, what: str) -> None:
@@ -531,3 +492,45 @@ def test_read_only_urls_change_nothing(client, world, row: GetRow, role, expecte
     if response.status_code != 405:
         assert_status(response, expected_get, f"POST {url} as {role}")
     assert database_state(target) == before, f"POST {url} as {role} changed the database"
+
+
+def _routes(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(
+                pattern, prefix + str(pattern.pattern), pattern.namespace or namespace
+            )
+        else:
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name
+
+
+# Routes outside the three matrices, with the reason.
+OUTSIDE_THE_MATRICES = {
+    "admin": "Django's admin site: staff only, its own permissions",
+    "set_language": "Django's language switch: sets a cookie and redirects back",
+    "api:api-root": "the API's index (tests/test_permission_matrix_api.py covers operations)",
+    "api:openapi-json": "the API's OpenAPI schema: public",
+    "api:openapi-view": "the API's documentation page: public",
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="files helper: /media/ is served to anyone, unchecked (draft attachments, imports)",
+)
+def test_every_route_is_in_a_matrix():
+    """No address escapes the matrices: an unnamed route (such as /media/<path>, which serves
+    every stored file without a check) would be in none of them."""
+    escaped = []
+    for route, name in _routes(get_resolver()):
+        covered = name is not None and (
+            name.split(":")[0] in COVERED_NAMESPACES
+            or (":" not in name and name.startswith(COVERED_PREFIXES))
+            or (name.startswith("api:") and name not in OUTSIDE_THE_MATRICES)
+        )
+        outside = route.startswith("admin/") or name in OUTSIDE_THE_MATRICES
+        if not covered and not outside:
+            escaped.append(f"{route} ({name})")
+
+    assert escaped == []
