@@ -54,6 +54,8 @@ OTHER_TARGETS = (
     "other_question",
     "other_report",
     "other_report_csv",
+    "other_report_xlsx",
+    "unknown_calendar_feed",
 )
 
 
@@ -199,7 +201,9 @@ def url_kwargs(target: str, objects: dict[str, Any]) -> dict[str, Any] | None:
     """The URL arguments of one of `OTHER_TARGETS`; None for any other target."""
     if target not in OTHER_TARGETS:
         return None
-    obj = objects[target.removesuffix("_csv")]
+    if target == "unknown_calendar_feed":
+        return {"token": "not-a-feed-we-issued"}
+    obj = objects[target.removesuffix("_csv").removesuffix("_xlsx")]
     if target == "other_draft_attachment":
         return {"pk": obj.example_id, "attachment_pk": obj.pk}
     if target == "other_measure_value":
@@ -215,8 +219,8 @@ def url_kwargs(target: str, objects: dict[str, Any]) -> dict[str, Any] | None:
         return {"slug": obj.series.slug, "resource_pk": obj.pk}
     if target == "other_report":
         return {"slug": obj.slug}
-    if target == "other_report_csv":
-        return {"slug": obj.slug, "fmt": "csv"}
+    if target in ("other_report_csv", "other_report_xlsx"):
+        return {"slug": obj.slug, "fmt": target.rsplit("_", 1)[1]}
     if target == "other_session_csv":
         return {"pk": obj.pk, "fmt": "csv"}
     return {"pk": obj.pk}
