@@ -70,16 +70,8 @@ def _over(series: str) -> Callable[[dict], dict]:
     return lambda objects: {"title": "Matrix new synthesis", "series": [objects[series].pk]}
 
 
-def REFLECTION(objects: dict) -> dict:
-    return {"prompt": objects["prompt"].pk, "text": "We kept the daily huddle."}
-
-
-def SESSIONS(objects: dict) -> dict:
-    return {"sessions": [objects["session"].pk], "mode": "online"}
-
-
-# The bodies: what a person allowed to act would send (valid unless the row is about a form
-# shown again).
+# The bodies: what a person allowed to act would send. Forms posted empty are shown again with
+# their errors to those allowed, which is enough to tell them from those refused.
 ADOPTION = body(
     organisation="Matrix Adopters",
     adopted_on_0="1",
@@ -114,7 +106,16 @@ SPLIT = body(parts="2")
 STALE_UPLOAD = body(token="not-an-upload-we-checked")
 STOP = body(reason="Repeated abuse of other people.")
 TITLE = body(title="A change that stayed")
-BAD_TOKEN = body(token="not-a-token-we-sent")
+UNSUBSCRIBE = body(token="not-a-token-we-sent")
+
+
+def REFLECTION(objects: dict) -> dict:  # a body naming an object of the world
+    return {"prompt": objects["prompt"].pk, "text": "We kept the daily huddle."}
+
+
+def SESSIONS(objects: dict) -> dict:
+    return {"sessions": [objects["session"].pk], "mode": "online"}
+
 
 EMAIL = Redirect("account_email")
 
@@ -160,7 +161,7 @@ POST_MATRIX: list[Row] = [
     Row("conversation:comment_flag", "withdrawn_comment", (LOGIN, 404, 404, 404, 404, 404, 404), SPAM),
     Row("conversation:comment_react", "other_comment", (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE), HELPFUL),
     Row("conversation:comment_react", "withdrawn_comment", (LOGIN, 404, 404, 404, 404, 404, 404), HELPFUL),
-    Row("conversation:unsubscribe", "", (400, 400, 400, 400, 400, 400, 400), BAD_TOKEN),
+    Row("conversation:unsubscribe", "", (400, 400, 400, 400, 400, 400, 400), UNSUBSCRIBE),
     Row("conversation:moderation_hide", "comment", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
     Row("conversation:moderation_restore", "comment", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
     Row("conversation:moderation_approve", "comment", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
