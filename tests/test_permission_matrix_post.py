@@ -7,10 +7,11 @@ not see is a 404 (someone else's draft, booking, comment or synthesis; a closed 
 A refused caller is refused before the form is read: the body carries valid-looking data where
 that matters, so that a view which checks too late answers 200/302 and fails its row.
 
-Allowed callers reach the view's service: DONE is a redirect to a page other than sign-in (the
-action happened, or the view explains why not in a message), 200/400 a form shown again with
-its errors. Whatever the caller is told, only DONE may change the database: every other answer
-leaves every table's row count, the target's fields and the outbox as they were.
+Allowed callers reach the view's service: DONE is a redirect to a page other than sign-in after
+the action happened (something was written), BACK the same redirect after the service refused
+with a message, 200/400 a form shown again with its errors. Only DONE may change the database:
+every other answer leaves every table's row count, the target's fields and the outbox as they
+were.
 
 `test_every_post_url_is_in_the_matrix` fails when a URL is added without a row here or a
 reason in READ_ONLY.
@@ -41,9 +42,11 @@ from tests.test_permission_matrix import (
 )
 from tests.test_permission_matrix import Row as GetRow
 
-# 302 to a page other than sign-in: the view reached its service (which may have refused with
-# a message: a booking already cancelled, a theme too small to split).
+# 302 to a page other than sign-in, having written something: the view reached its service.
 DONE = "done"
+# 302 to a page other than sign-in, having written nothing: the view reached its service, which
+# refused with a message (not following, already visible, no themes chosen to merge).
+BACK = "back"
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,7 @@ POST_MATRIX: list[Row] = [
     Row("examples:moderation_approve", "draft", (LOGIN, 403, 403, 404, 403, 403, 404)),
     Row("examples:moderation_reject", "submitted", (LOGIN, 403, 403, DONE, 403, 403, DONE), REJECTION),
     Row("examples:moderation_request_changes", "submitted", (LOGIN, 403, 403, DONE, 403, 403, DONE), CHANGES),
-    Row("examples:moderation_feature", "published", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
+    Row("examples:moderation_feature", "other_published", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
     Row("examples:moderation_unfeature", "published", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
     # Conversation: signed-in people comment, reply, react, report and follow while the discussion
     # is open ("withdrawn" was published, then withdrawn by its author); a comment's author edits
@@ -150,7 +153,7 @@ POST_MATRIX: list[Row] = [
     Row("conversation:example_react", "withdrawn", (LOGIN, 404, 404, 404, 404, 404, 404), HELPFUL),
     Row("conversation:example_follow", "published", (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE)),
     Row("conversation:example_follow", "withdrawn", (LOGIN, 404, 404, 404, 404, 404, 404)),
-    Row("conversation:example_unfollow", "published", (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE)),
+    Row("conversation:example_unfollow", "published", (LOGIN, BACK, BACK, BACK, BACK, BACK, BACK)),
     Row("conversation:comment_reply", "comment", (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE), COMMENT),
     Row("conversation:comment_reply", "withdrawn_comment", (LOGIN, 404, 404, 404, 404, 404, 404), COMMENT),
     Row("conversation:comment_edit", "comment", (LOGIN, 404, DONE, 404, 404, 404, 404), EDITED),
@@ -163,13 +166,13 @@ POST_MATRIX: list[Row] = [
     Row("conversation:comment_react", "withdrawn_comment", (LOGIN, 404, 404, 404, 404, 404, 404), HELPFUL),
     Row("conversation:unsubscribe", "", (400, 400, 400, 400, 400, 400, 400), UNSUBSCRIBE),
     Row("conversation:moderation_hide", "comment", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
-    Row("conversation:moderation_restore", "comment", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
-    Row("conversation:moderation_approve", "comment", (LOGIN, 403, 403, DONE, 403, 403, DONE)),
+    Row("conversation:moderation_restore", "comment", (LOGIN, 403, 403, BACK, 403, 403, BACK)),
+    Row("conversation:moderation_approve", "comment", (LOGIN, 403, 403, BACK, 403, 403, BACK)),
     Row("conversation:moderation_stop_author", "comment", (LOGIN, 403, 403, DONE, 403, 403, DONE), STOP),
     # Events: signed-in people book and manage their own bookings ("other_booking" is another
     # participant's place in the author's session); organisers listed on an event (and
     # administrators) run it ("other_event" has other organisers).
-    Row("events:book", "session", (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE), ONLINE),
+    Row("events:book", "session", (LOGIN, DONE, Redirect("events:mine"), DONE, DONE, DONE, DONE), ONLINE),
     Row("events:book", "other_session", (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE), ONLINE),
     Row("events:book_event", "event", (LOGIN, DONE, 200, DONE, DONE, DONE, DONE), SESSIONS),
     Row("events:improve", "past_session", (LOGIN, 404, DONE, 404, 404, 404, 404), IDEA),
@@ -260,14 +263,14 @@ POST_MATRIX: list[Row] = [
     Row("insights:synthesis_edit", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 400), RENAME),
     Row("insights:synthesis_run", "own_synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
     Row("insights:synthesis_run", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 200)),
-    Row("insights:theme_merge", "own_synthesis", (LOGIN, 403, 403, 403, 403, DONE, DONE)),
-    Row("insights:theme_merge", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, DONE)),
+    Row("insights:theme_merge", "own_synthesis", (LOGIN, 403, 403, 403, 403, BACK, BACK)),
+    Row("insights:theme_merge", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, BACK)),
     Row("insights:synthesis_publish", "own_synthesis", (LOGIN, 403, 403, 403, 403, DONE, DONE)),
     Row("insights:synthesis_publish", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, DONE)),
     Row("insights:theme", "own_theme", (LOGIN, 403, 403, 403, 403, DONE, DONE), LABEL),
     Row("insights:theme", "other_theme", (LOGIN, 403, 403, 403, 403, 404, DONE), LABEL),
-    Row("insights:theme_split", "own_theme", (LOGIN, 403, 403, 403, 403, DONE, DONE), SPLIT),
-    Row("insights:theme_split", "other_theme", (LOGIN, 403, 403, 403, 403, 404, DONE), SPLIT),
+    Row("insights:theme_split", "own_theme", (LOGIN, 403, 403, 403, 403, BACK, BACK), SPLIT),
+    Row("insights:theme_split", "other_theme", (LOGIN, 403, 403, 403, 403, 404, BACK), SPLIT),
     Row("insights:theme_quotes", "own_theme", (LOGIN, 403, 403, 403, 403, DONE, DONE)),
     Row("insights:theme_quotes", "other_theme", (LOGIN, 403, 403, 403, 403, 404, DONE)),
     Row("insights:theme_move", "own_theme", (LOGIN, 403, 403, 403, 403, 400, 400)),
@@ -416,7 +419,7 @@ def assert_status(response: Any, expected: object, what: str) -> None:
     if expected == LOGIN:
         assert response.status_code == 302, what
         assert response.url.startswith(login), f"{what}: {response.url}"
-    elif expected == DONE:
+    elif expected in (DONE, BACK):
         assert response.status_code == 302, what
         assert not response.url.startswith(login), f"{what}: {response.url}"
     elif isinstance(expected, Redirect):
@@ -438,9 +441,12 @@ def test_post(client, world, row, role, expected):
 
     response = client.post(url, row.data(objects) if row.data else {})
 
-    assert_status(response, expected, f"POST {url} as {role}")
-    if expected != DONE:
-        assert database_state(target) == before, f"POST {url} as {role} changed the database"
+    what = f"POST {url} as {role}"
+    assert_status(response, expected, what)
+    if expected == DONE:
+        assert database_state(target) != before, f"{what} wrote nothing"
+    else:
+        assert database_state(target) == before, f"{what} changed the database"
 
 
 def test_every_post_url_is_in_the_matrix():
