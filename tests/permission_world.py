@@ -9,6 +9,9 @@ synthesis, another participant's booking.
 
 The facilitator's own synthesis ("own_synthesis") is made over their series, and another
 facilitator's ("other_synthesis") over theirs: a synthesis belongs to its series' facilitators.
+
+Also here, for the POST and API matrices: `rolled_back` (a module's world that disappears with
+it) and `database_state` (what a refused request must leave as it found it).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.db import connection, models, transaction
 from exchange.accounts.models import User
 from exchange.examples.models import Attachment, Example, ExampleStatus
 
-# Each matrix's own targets that this module adds (url_kwargs knows how to address them).
+# The targets this module adds to the matrices' rows (url_kwargs addresses them).
 OTHER_TARGETS = (
     "other_published",
     "other_draft",
@@ -52,6 +55,7 @@ OTHER_TARGETS = (
     "other_synthesis",
     "other_theme",
     "other_question",
+    "own_report",
     "other_report",
     "other_report_csv",
     "other_report_xlsx",
@@ -193,6 +197,7 @@ def _insights(objects: dict[str, Any]) -> dict[str, Any]:
         world[f"{key}_synthesis"] = synthesis
         world[f"{key}_theme"] = theme
         world[f"{key}_question"] = Question.objects.create(theme=theme, text="What next?")
+    world["own_report"] = world["own_synthesis"]
     world["other_report"] = world["other_synthesis"]
     return world
 
@@ -217,7 +222,7 @@ def url_kwargs(target: str, objects: dict[str, Any]) -> dict[str, Any] | None:
         return {"slug": workshop.series.slug, "pk": workshop.pk, "prompt_pk": obj.pk}
     if target == "other_resource":
         return {"slug": obj.series.slug, "resource_pk": obj.pk}
-    if target == "other_report":
+    if target in ("own_report", "other_report"):
         return {"slug": obj.slug}
     if target in ("other_report_csv", "other_report_xlsx"):
         return {"slug": obj.slug, "fmt": target.rsplit("_", 1)[1]}
