@@ -26,6 +26,7 @@ from django.apps import apps
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from exchange.accounts.models import User
 from exchange.examples.models import Attachment, Example, ExampleStatus
@@ -41,6 +42,7 @@ OTHER_TARGETS = (
     "other_measure",
     "other_measure_value",
     "other_contact",
+    "other_checkin_link",
     "other_event",
     "other_session",
     "other_session_csv",
@@ -107,6 +109,7 @@ def _examples(objects: dict[str, Any], stranger: User) -> dict[str, Any]:
     withdrawn.refresh_from_db()
     measure = measure_with_values(SHIFTED, example=published, name="Someone else's measure")
     return {
+        "other_checkin_link": _checkin_link(published),
         "other_published": published,
         "other_draft": draft,
         "other_draft_attachment": Attachment.objects.create(
@@ -125,6 +128,27 @@ def _examples(objects: dict[str, Any], stranger: User) -> dict[str, Any]:
         "other_measure_value": measure.values.order_by("date").first(),
         "other_contact": ContactFactory(example=published, email="matrix-other@example.org"),
     }
+
+
+# The raw token of another participant's check-in link (only its digest is stored).
+OTHER_CHECKIN_TOKEN = "matrix-other-example-token"
+
+
+def _checkin_link(example: Example) -> Any:
+    """A check-in of `example` waiting for its author's answer."""
+    from exchange.sustain.models import CheckIn, CheckInLink, CheckInState
+    from exchange.sustain.services import token_digest
+
+    now = timezone.now()
+    check_in = CheckIn.objects.create(
+        example=example, months=3, due_at=now, state=CheckInState.SENT, sent_at=now
+    )
+    return CheckInLink.objects.create(
+        check_in=check_in,
+        token_hash=token_digest(OTHER_CHECKIN_TOKEN),
+        user=example.author,
+        expires_at=now + dt.timedelta(days=30),
+    )
 
 
 def _events(objects: dict[str, Any], stranger: User, organiser: User) -> dict[str, Any]:
@@ -206,6 +230,9 @@ def url_kwargs(target: str, objects: dict[str, Any]) -> dict[str, Any] | None:
     """The URL arguments of one of `OTHER_TARGETS`; None for any other target."""
     if target not in OTHER_TARGETS:
         return None
+    if target == "other_checkin_link":
+        # Another example's link, tried on the author's example: it opens nothing.
+        return {"pk": objects["published"].pk, "token": OTHER_CHECKIN_TOKEN}
     if target == "unknown_calendar_feed":
         return {"token": "not-a-feed-we-issued"}
     obj = objects[target.removesuffix("_csv").removesuffix("_xlsx")]

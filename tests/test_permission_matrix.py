@@ -315,6 +315,7 @@ MATRIX = [
     Row("events:session_manage", "other_session", (LOGIN, 403, 403, 403, 403, 403, 200)),
     Row("events:session_message", "other_session", (LOGIN, 403, 403, 403, 403, 403, 200)),
     Row("events:session_export", "other_session_csv", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("sustain:checkin_answer", "other_checkin_link", (404, 404, 404, 404, 404, 404, 404)),
     Row("sustain:contacts", "other_published", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("sustain:measure_create", "other_published", (LOGIN, 404, 404, 200, 404, 404, 200)),
     Row("sustain:measure_manage", "other_measure", (LOGIN, 404, 404, 200, 404, 404, 200)),

@@ -203,6 +203,7 @@ POST_MATRIX: list[Row] = [
     Row("sustain:checkin_answer", "checkin_link", (DONE, DONE, DONE, DONE, DONE, DONE, DONE), ANSWER),
     Row("sustain:checkin_answer", "checkin_used", (410, 410, 410, 410, 410, 410, 410), ANSWER),
     Row("sustain:checkin_answer", "checkin_bad", (404, 404, 404, 404, 404, 404, 404), ANSWER),
+    Row("sustain:checkin_answer", "other_checkin_link", (404, 404, 404, 404, 404, 404, 404), ANSWER),
     Row("sustain:adopt", "published", (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE), ADOPTION),
     Row("sustain:adopt", "draft", (LOGIN, 404, 404, 404, 404, 404, 404), ADOPTION),
     Row("sustain:contacts", "published", (LOGIN, 404, DONE, 404, 404, 404, 404), CONTACT),
