@@ -6,6 +6,7 @@ are sent to sign in, and someone else's draft is a 404 (no one learns that it ex
 that change something answer GET with 405 once the caller may reach them.
 
 `test_every_url_pattern_is_in_the_matrix` fails when a URL is added without a row here.
+POSTs and the API have their own matrices beside this one (docs/permission-matrix.md).
 """
 
 from __future__ import annotations
