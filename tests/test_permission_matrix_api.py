@@ -33,8 +33,10 @@ class Op:
     target: str  # which fixture object fills the path's parameter ("" for none)
     expected: tuple  # one status per role, in ROLES order
     body: dict | None = None
-    # Objects of the world that the answer must never show (by id), whoever asks.
+    # Objects of the world that a list must never show (by id), whoever asks, and objects it
+    # must show (so that an empty list does not pass for a careful one).
     never_shows: tuple[str, ...] = ()
+    shows: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -47,7 +49,7 @@ TOKEN_200 = (401, 200, 200, 200, 200, 200, 200)
 TOKEN_201 = (401, 201, 201, 201, 201, 201, 201)
 ALL_404 = (404,) * 7
 TOKEN_404 = (401, 404, 404, 404, 404, 404, 404)
-# What people who are not its author must never see of an example.
+# Examples the API never shows, whoever asks: it offers published examples only.
 UNPUBLISHED = ("draft", "submitted", "other_draft", "withdrawn")
 
 COMMENT = {"body": "We tried this in our ward too.", "accept_policy": True}
@@ -66,7 +68,7 @@ API_MATRIX: list[Op] = [
     # Campaigns and published examples: public.
     Op("GET", "/api/campaigns", "", ALL_200),
     Op("GET", "/api/campaigns/{slug}", "campaign", ALL_200),
-    Op("GET", "/api/examples", "", ALL_200, never_shows=UNPUBLISHED),
+    Op("GET", "/api/examples", "", ALL_200, never_shows=UNPUBLISHED, shows=("other_published",)),
     Op("GET", "/api/examples/{example_id}", "published", ALL_200),
     Op("GET", "/api/examples/{example_id}", "draft", ALL_404),
     Op("GET", "/api/examples/{example_id}", "other_draft", ALL_404),
@@ -201,6 +203,8 @@ def test_api(client, world, op, role, expected):
         shown = listed_ids(response.json())
         for key in op.never_shows:
             assert objects[key].pk not in shown, f"{what} shows {key}"
+        for key in op.shows:
+            assert objects[key].pk in shown, f"{what} leaves out {key}"
 
 
 def test_every_api_operation_is_in_the_matrix():
