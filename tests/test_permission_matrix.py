@@ -6,6 +6,7 @@ are sent to sign in, and someone else's draft is a 404 (no one learns that it ex
 that change something answer GET with 405 once the caller may reach them.
 
 `test_every_url_pattern_is_in_the_matrix` fails when a URL is added without a row here.
+POSTs and the API have their own matrices beside this one (docs/permission-matrix.md).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.permission_world import others_delete, others_world
+from tests.permission_world import url_kwargs as others_url_kwargs
 
 ROLES = ("anonymous", "participant", "author", "moderator", "organiser", "facilitator", "admin")
 # Namespaced apps of ours, plus django-allauth's account pages (which have no namespace).
@@ -269,9 +272,6 @@ MATRIX = [
     Row("insights:synthesis_run", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 200)),
     Row("insights:report_preview", "other_synthesis", (LOGIN, 403, 403, 403, 403, 404, 200)),
     Row("insights:theme", "other_theme", (LOGIN, 403, 403, 403, 403, 404, 200)),
-    Row("insights:report", "other_draft_report", (404, 404, 404, 404, 404, 404, 200)),
-    Row("insights:report_pdf", "other_draft_report", (404, 404, 404, 404, 404, 404, 200)),
-    Row("insights:report_data", "other_draft_report_csv", (404, 404, 404, 404, 404, 404, 200)),
     # Workshops: anyone reads series pages, joins with a code (no account) and sees the wall;
     # facilitators listed on a series (and administrators) run it. "series" is the
     # facilitator's series, "other_series" one they are not listed on.
@@ -340,11 +340,80 @@ MATRIX = [
         "",
         (Redirect("account_login"), HOME, HOME, HOME, HOME, HOME, HOME),
     ),
+    # Someone else's objects (tests/permission_world.py), beside the roles' own ones above:
+    # another participant's examples, comment and booking ("withdrawn" was published, then
+    # withdrawn, and its discussion closed), another organiser's event, things in another
+    # facilitator's series, and the facilitator's own synthesis beside another one's.
+    Row("examples:detail", "other_draft", (404, 404, 404, 404, 404, 404, 404)),
+    Row("examples:detail", "withdrawn", (404, 404, 404, 200, 404, 404, 200)),
+    Row("examples:edit", "other_draft", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("examples:preview", "other_draft", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("examples:withdraw", "other_published", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("examples:attachment_download", "other_draft_attachment", (404,) * 7),
+    Row("examples:moderation_review", "other_draft", (LOGIN, 403, 403, 404, 403, 403, 404)),
+    Row("conversation:comment_create", "withdrawn", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("conversation:comment_reply", "withdrawn_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("conversation:comment_flag", "withdrawn_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("conversation:comment_edit", "other_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("conversation:comment_delete", "other_comment", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("events:calendar_feed", "unknown_calendar_feed", (404, 404, 404, 404, 404, 404, 404)),
+    Row("events:accept", "other_booking", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:checkin_answer", "other_checkin_link", (404, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:contacts", "other_published", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("sustain:measure_create", "other_published", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row("sustain:measure_manage", "other_measure", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row("sustain:measure_edit", "other_measure", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row("sustain:measure_delete", "other_measure", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row("sustain:measure_values_add", "other_measure", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row("sustain:measure_upload", "other_measure", (LOGIN, 404, 404, 200, 404, 404, 200)),
+    Row(
+        "sustain:measure_value_delete", "other_measure_value", (LOGIN, 404, 404, 200, 404, 404, 200)
+    ),
+    Row("workshops:workshop_edit", "other_workshop", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:prompt_create", "other_workshop", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:prompt_edit", "other_prompt", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:resource_create", "other_series", (LOGIN, 403, 403, 403, 403, 403, 200)),
+    Row("workshops:resource_download", "other_resource", (200, 200, 200, 200, 200, 200, 200)),
+    Row("workshops:import_columns", "other_upload", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("workshops:import_preview", "other_upload", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("insights:report", "own_report", (404, 404, 404, 404, 404, 200, 200)),
+    Row("insights:report", "other_report", (404, 404, 404, 404, 404, 404, 200)),
+    Row("insights:report_pdf", "other_report", (404, 404, 404, 404, 404, 404, 200)),
+    Row("insights:report_data", "other_report_csv", (404, 404, 404, 404, 404, 404, 200)),
+    Row("insights:report_data", "other_report_xlsx", (404, 404, 404, 404, 404, 404, 200)),
+    Row("insights:report_comment", "other_report", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("insights:board", "own_synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:synthesis_edit", "own_synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:synthesis_run", "own_synthesis", (LOGIN, 403, 403, 403, 403, 200, 200)),
+    Row("insights:theme", "own_theme", (LOGIN, 403, 403, 403, 403, 200, 200)),
 ]
 
 # Cases where the site does not yet do what the matrix says, each with the request that fixes
 # it. strict: once fixed, the XPASS fails the run so that the entry is removed.
-KNOWN_GAPS: dict[tuple[str, str], str] = {}
+KNOWN_GAPS: dict[tuple[str, str], str] = {
+    **{
+        ("conversation:comment_flag[withdrawn_comment]", role): (
+            "examples helper: a comment on a withdrawn example is not reachable"
+        )
+        for role in ROLES[1:]
+    },
+    **{
+        (row_id, "facilitator"): (
+            "insights helper: a synthesis and its unpublished report belong to its series' "
+            "facilitators (synthesis_get_for_viewer)"
+        )
+        for row_id in (
+            "insights:report[other_report]",
+            "insights:report_pdf[other_report]",
+            "insights:report_data[other_report_csv]",
+            "insights:report_data[other_report_xlsx]",
+            "insights:board[other_synthesis]",
+            "insights:synthesis_edit[other_synthesis]",
+            "insights:synthesis_run[other_synthesis]",
+            "insights:theme[other_theme]",
+        )
+    },
+}
 
 CASES = [
     pytest.param(
@@ -402,6 +471,7 @@ def build_world() -> tuple[dict, dict]:
     objects.update(_workshops_world(facilitator))
     objects.update(_taken_down_world(author, campaign))
     objects.update(_insights_team_world(objects, facilitator))
+    objects.update(others_world(objects))
     users = {
         "anonymous": None,
         "participant": UserFactory(),
@@ -448,17 +518,14 @@ def world(django_db_setup, django_db_blocker):
             objects["series"].delete()
             objects["other_series"].delete()
             objects["event"].delete()
-            other_people = [*objects["other_event"].organisers.all(), objects["other_booking"].user]
-            objects["other_event"].delete()
-            User.objects.filter(pk__in=[person.pk for person in other_people]).delete()
             objects["past_session"].event.delete()
             objects["report"].delete()
             objects["draft_report"].delete()
-            objects["other_synthesis"].delete()
             Example.objects.filter(campaign=campaign).delete()
             campaign.delete()
             # Left behind, it would collide with tests that create the same tag.
             Tag.objects.filter(slug="remote-working").delete()
+            others_delete(objects)
             # Every account the world made, the factories' own included: one left behind makes
             # `load_demo` in a later test refuse a database with "real" accounts.
             User.objects.exclude(pk__in=users_before).delete()
@@ -503,32 +570,12 @@ def _events_world(author: User) -> dict:
         "calendar_feed": CalendarFeed.objects.create(
             user=author, digest=token_digest(CALENDAR_FEED_TOKEN)
         ),
-        **_other_event_world(),
         **_transfer_world(booking),
     }
 
 
 CALENDAR_FEED_TOKEN = "matrix-feed-token"
 TRANSFER_TOKEN = "matrix-transfer-token"
-
-
-def _other_event_world() -> dict:
-    """An event organised by someone else, with a session and another person's booking."""
-    from exchange.events.models import Booking, BookingState, Mode
-    from tests.events.factories import EventFactory, SessionFactory
-
-    other_session = SessionFactory(event=EventFactory(slug="matrix-other-conference"))
-    other_session.event.organisers.add(OrganiserFactory())
-    return {
-        "other_event": other_session.event,
-        "other_session": other_session,
-        "other_booking": Booking.objects.create(
-            user=UserFactory(),
-            session=other_session,
-            mode=Mode.IN_PERSON,
-            state=BookingState.CONFIRMED,
-        ),
-    }
 
 
 def _transfer_world(booking: object) -> dict:
@@ -677,8 +724,8 @@ def _workshops_world(facilitator: User) -> dict:
 
 def _insights_team_world(objects: dict, facilitator: User) -> dict:
     """The syntheses above belong to the facilitator's series (the published one with its
-    publication); another facilitator's unpublished synthesis reads the other series."""
-    from exchange.insights.models import Question, ReportVersion, Synthesis, Theme
+    publication); another facilitator's synthesis is `permission_world`'s "other_synthesis"."""
+    from exchange.insights.models import ReportVersion, Synthesis
     from exchange.insights.snapshots import report_document, report_rows
 
     for key in ("report", "draft_report"):
@@ -694,25 +741,15 @@ def _insights_team_world(objects: dict, facilitator: User) -> dict:
         rows=report_rows(objects["report"]),
         published_at=timezone.now(),
     )
-    other = Synthesis.objects.create(
-        title="Matrix other synthesis",
-        slug="matrix-other-synthesis",
-        sources={"series": [objects["other_series"].pk]},
-        status="ready",
-    )
-    other.series.add(objects["other_series"])
-    theme = Theme.objects.create(synthesis=other, label="Their theme", size=0)
     return {
-        "other_synthesis": other,
-        "other_draft_report": other,
-        "other_theme": theme,
-        "other_question": Question.objects.create(theme=theme, text="Their question?"),
         "team_member": facilitator,
     }
 
 
 def url_for(row: Row, objects: dict) -> str:
     target = row.target
+    if (other_kwargs := others_url_kwargs(target, objects)) is not None:
+        return reverse(row.name, kwargs=other_kwargs)
     if not target:
         kwargs = {}
     elif target in ("series", "other_series"):
@@ -746,9 +783,9 @@ def url_for(row: Row, objects: dict) -> str:
     elif target == "event_team_member":
         event = objects["event"]
         kwargs = {"slug": event.slug, "user_pk": event.organisers.order_by("pk").first().pk}
-    elif target in ("report", "draft_report", "other_draft_report"):
+    elif target in ("report", "draft_report"):
         kwargs = {"slug": objects[target].slug}
-    elif target in ("report_csv", "draft_report_csv", "other_draft_report_csv"):
+    elif target in ("report_csv", "draft_report_csv"):
         kwargs = {"slug": objects[target.removesuffix("_csv")].slug, "fmt": "csv"}
     elif target in ("session_csv", "other_session_csv"):
         kwargs = {"pk": objects[target.removesuffix("_csv")].pk, "fmt": "csv"}
