@@ -121,12 +121,7 @@ API_MATRIX: list[Op] = [
 
 # Cases where the API does not yet do what the matrix says, each with the request that fixes
 # it. strict: once fixed, the XPASS fails the run so that the entry is removed.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("POST /api/comments/{comment_id}/reactions[withdrawn_comment]", role): (
-        "examples helper: a comment on a withdrawn example is not reachable"
-    )
-    for role in ROLES[1:]
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 CASES = [
     pytest.param(

@@ -212,7 +212,10 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_or_404(request, pk)
-    if comment.state != CommentState.VISIBLE:
+    # Moderators reach comments behind closed targets, but there is nothing left to report.
+    if comment.state != CommentState.VISIBLE or not selectors.discussion_is_open(
+        comment.discussion
+    ):
         raise Http404
     back = _anchor(_target_url(comment), comment)
     form = FlagForm(request.POST if request.method == "POST" else None)
