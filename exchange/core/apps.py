@@ -7,6 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from exchange.core import checks  # noqa: F401  (registers the deployment checks)
-        # Registers the system check on PRIVATE_FILE_DELIVERY.
-        from exchange.core import files  # noqa: F401
+        # Registers the deployment checks and the check on PRIVATE_FILE_DELIVERY.
+        from exchange.core import checks, files  # noqa: F401
