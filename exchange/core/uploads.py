@@ -144,9 +144,7 @@ class UploadLimitHandler(FileUploadHandler):
         # UploadLimitMiddleware answers these with a page; this is the backstop for a request
         # parsed without it (a 400, still before a byte of the body is read).
         if content_length > self.limit.body_max_bytes:
-            raise RequestDataTooBig(
-                "Upload body of %d bytes is over this URL's limit." % content_length
-            )
+            raise RequestDataTooBig(f"Upload body of {content_length} bytes is over the limit.")
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
