@@ -39,23 +39,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass(frozen=True)
 class UploadLimit:
-    """What one URL accepts: `files` files of at most `max_bytes` each (a setting's name)."""
+    """What one URL accepts: files of at most `setting` bytes each, and how many (a number or
+    a setting's name). Settings are read on each request, so tests can change them."""
 
     setting: str
-    files: int = 1
+    files: int | str = 1
 
     @property
     def file_max_bytes(self) -> int:
         return int(getattr(settings, self.setting))
 
     @property
+    def file_count(self) -> int:
+        return int(getattr(settings, self.files) if isinstance(self.files, str) else self.files)
+
+    @property
     def body_max_bytes(self) -> int:
         """The largest request body: every file at its largest, plus the form's other fields."""
-        return self.file_max_bytes * self.files + settings.UPLOAD_FORM_FIELDS_MAX_BYTES
+        return self.file_max_bytes * self.file_count + settings.UPLOAD_FORM_FIELDS_MAX_BYTES
 
 
-def upload_limit(setting: str, *, files: int = 1) -> Callable[[F], F]:
-    """Declare on a view which setting bounds its uploaded files, and how many it takes.
+def upload_limit(setting: str, *, files: int | str = 1) -> Callable[[F], F]:
+    """Declare on a view which setting bounds each uploaded file, and how many it takes.
 
     URLs without one accept files up to `UPLOAD_DEFAULT_MAX_BYTES`.
     """
@@ -106,7 +111,11 @@ def upload_too_large(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     return render(
         request,
         "core/413.html",
-        {"limit": filesizeformat(limit.file_max_bytes), "files": limit.files, "back": request.path},
+        {
+            "limit": filesizeformat(limit.file_max_bytes),
+            "files": limit.file_count,
+            "back": request.path,
+        },
         status=413,
     )
 
@@ -293,8 +302,7 @@ def zip_member_read(archive: zipfile.ZipFile, name: str, *, limit: int) -> bytes
             size += len(chunk)
             if size > limit:
                 raise _refuse(
-                    _("The file unpacks to more than %(limit)s.")
-                    % {"limit": filesizeformat(limit)}
+                    _("The file unpacks to more than %(limit)s.") % {"limit": filesizeformat(limit)}
                 )
             chunks.append(chunk)
     return b"".join(chunks)

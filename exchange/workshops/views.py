@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from exchange.core.permissions import Perm, permission_required
+from exchange.core.uploads import upload_limit
 from exchange.workshops import imports, selectors, services
 from exchange.workshops.forms import (
     ImportMappingForm,
@@ -413,6 +414,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
 # Imports ----------------------------------------------------------------------------------
 
 
+@upload_limit("WORKSHOPS_IMPORT_MAX_BYTES")
 @permission_required(Perm.MANAGE_WORKSHOPS)
 def import_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workshop = _managed_workshop(request, slug, pk)
@@ -535,6 +537,7 @@ def import_status(request: HttpRequest, token: str) -> HttpResponse:
 # Tools and resources ----------------------------------------------------------------------
 
 
+@upload_limit("EXAMPLE_ATTACHMENT_MAX_BYTES")
 @permission_required(Perm.MANAGE_WORKSHOPS)
 def resource_create(request: HttpRequest, slug: str) -> HttpResponse:
     series = _managed_series(request, slug)
