@@ -126,6 +126,48 @@ class ImportCheck:
         if len(self.errors) < MAX_ERRORS_SHOWN:
             self.errors.append(RowError(row, column, message))
 
+    def as_json(self) -> dict[str, Any]:
+        """What the preview shows, kept on the upload by the check task."""
+        return {
+            "ok": self.ok,
+            "total_rows": self.total_rows,
+            "blank_rows": self.blank_rows,
+            "duplicates_in_file": self.duplicates_in_file,
+            "duplicates_existing": self.duplicates_existing,
+            "rows_to_import": len(self.rows),
+            "errors": [str(error) for error in self.errors],
+            "error_count": self.error_count,
+            "new_prompts": self.new_prompts,
+            "preview": [
+                {**row, "created_at": row["created_at"].isoformat()} for row in preview_rows(self)
+            ],
+        }
+
+
+@dataclass
+class CheckSummary:
+    """The stored result of checking an upload, as the preview page shows it."""
+
+    ok: bool = False
+    problem: str = ""  # a problem with the whole file: no rows were checked
+    total_rows: int = 0
+    blank_rows: int = 0
+    duplicates_in_file: int = 0
+    duplicates_existing: int = 0
+    rows_to_import: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    new_prompts: list[str] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckSummary:
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        summary = cls(**known)
+        for row in summary.preview:
+            row["created_at"] = dt.datetime.fromisoformat(row["created_at"])
+        return summary
+
 
 # Reading files ---------------------------------------------------------------------------
 #
@@ -461,14 +503,22 @@ def _existing_fingerprints(workshop: Workshop) -> set[str]:
     )
 
 
-def import_check(*, upload: ImportUpload) -> ImportCheck:
-    """Read every row of the upload as mapped and say what importing it would do."""
+def import_check(
+    *, upload: ImportUpload, progress: Callable[[int], None] | None = None
+) -> ImportCheck:
+    """Read every row of the upload as mapped and say what importing it would do.
+
+    Reading a large file takes a while: this runs in tasks, never in a request.
+    """
     with upload.file.open("rb") as stored:
-        return _import_check(upload, *file_rows(stored))
+        return _import_check(upload, *file_rows(stored), progress=progress)
 
 
 def _import_check(
-    upload: ImportUpload, headers: list[str], rows: Iterator[list[Any]]
+    upload: ImportUpload,
+    headers: list[str],
+    rows: Iterator[list[Any]],
+    progress: Callable[[int], None] | None = None,
 ) -> ImportCheck:
     mapping = upload.mapping
     workshop = upload.workshop
@@ -503,6 +553,8 @@ def _import_check(
     check = ImportCheck()
     width = len(headers)
     for number, row in enumerate(rows, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number - 1)
         if not any(str(value).strip() for value in row):
             check.blank_rows += 1
             continue
@@ -643,7 +695,12 @@ def _abandoned_uploads_delete() -> None:
     """Forget files uploaded long ago and never imported: no job needed, uploads are rare."""
     old = ImportUpload.objects.filter(
         created_at__lt=timezone.now() - ABANDONED_AFTER,
-        state__in=(ImportState.UPLOADED, ImportState.FAILED),
+        state__in=(
+            ImportState.UPLOADED,
+            ImportState.CHECKING,
+            ImportState.CHECKED,
+            ImportState.FAILED,
+        ),
     )
     for abandoned in old:
         name, storage = abandoned.file.name, abandoned.file.storage
@@ -671,28 +728,73 @@ def import_headers(*, upload: ImportUpload) -> list[str]:
 
 @transaction.atomic
 def import_mapping_set(*, actor: Any, upload: ImportUpload, mapping: dict[str, Any]) -> None:
+    """Keep the chosen columns and hand the file to the check task, which reads every row
+    (the preview waits for it)."""
+    from exchange.workshops.tasks import import_check_task
+
     _check_manager(actor, upload.workshop)
     if upload.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE):
         raise ImportFileError(_("This file is already being imported"))
     upload.mapping = mapping
-    upload.state = ImportState.UPLOADED
-    upload.save(update_fields=["mapping", "state"])
+    upload.state = ImportState.CHECKING
+    upload.check_result = {}
+    upload.rows_done = upload.rows_total = 0
+    upload.error = ""
+    upload.save(
+        update_fields=["mapping", "state", "check_result", "rows_done", "rows_total", "error"]
+    )
+    # Enqueued in the transaction: the database queue hands the task out once it commits.
+    import_check_task.enqueue(upload_id=upload.pk)
+
+
+def import_check_store(
+    *, upload: ImportUpload, progress: Callable[[int], None] | None = None
+) -> ImportUpload | None:
+    """Check the upload as mapped and keep the result for the preview (the check task).
+
+    Returns None, storing nothing, if the columns were chosen again meanwhile: the newer
+    check's task stores its own.
+    """
+    mapping = dict(upload.mapping)
+    try:
+        result = import_check(upload=upload, progress=progress).as_json()
+    except ImportFileError as error:
+        result = {"ok": False, "problem": error.message}
+    with transaction.atomic():
+        current = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+        if current.state != ImportState.CHECKING or current.mapping != mapping:
+            return None
+        current.check_result = result
+        current.state = ImportState.CHECKED
+        current.save(update_fields=["check_result", "state"])
+    return current
+
+
+def import_check_summary(*, upload: ImportUpload) -> CheckSummary | None:
+    """What the check found, or None while it runs."""
+    if upload.state != ImportState.CHECKED:
+        return None
+    return CheckSummary.from_json(upload.check_result)
 
 
 def import_queue(*, actor: Any, upload: ImportUpload) -> ImportUpload:
-    """Check the file once more and hand it to the import task."""
+    """Hand a checked file to the import task, which checks every row once more (the
+    workshop may have changed since) and writes them."""
     from exchange.workshops.tasks import reflection_import_task
 
     _check_manager(actor, upload.workshop)
-    if upload.state not in (ImportState.UPLOADED, ImportState.FAILED):
+    upload.refresh_from_db(fields=["state", "check_result"])  # the check task wrote them
+    if upload.state == ImportState.CHECKING:
+        raise ImportFileError(_("The file is still being checked. Try again in a moment."))
+    if upload.state != ImportState.CHECKED:
         raise ImportFileError(_("This file is already being imported"))
-    check = import_check(upload=upload)
-    if not check.ok:
+    check = import_check_summary(upload=upload)
+    if check is None or not check.ok:
         raise ImportFileError(_("Correct the errors in the file, then upload it again"))
     with transaction.atomic():
-        claimed = ImportUpload.objects.filter(
-            pk=upload.pk, state__in=(ImportState.UPLOADED, ImportState.FAILED)
-        ).update(state=ImportState.QUEUED, error="", rows_total=len(check.rows), rows_done=0)
+        claimed = ImportUpload.objects.filter(pk=upload.pk, state=ImportState.CHECKED).update(
+            state=ImportState.QUEUED, error="", rows_total=check.rows_to_import, rows_done=0
+        )
         if not claimed:
             raise ImportFileError(_("This file is already being imported"))
         audit_log(actor=actor, action="reflection_import.queue", target=upload.workshop)

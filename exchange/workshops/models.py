@@ -144,6 +144,8 @@ class Reflection(models.Model):
 
 class ImportState(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked")
     QUEUED = "queued", _("Waiting to import")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
@@ -171,6 +173,8 @@ class ImportUpload(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # What the check task found for the chosen columns (ImportCheck.as_json): the preview.
+    check_result = models.JSONField(default=dict, blank=True)
     batch = models.OneToOneField(
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload"
     )
