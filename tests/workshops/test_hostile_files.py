@@ -17,7 +17,7 @@ from exchange.workshops.models import ImportState, ImportUpload, Prompt
 pytestmark = pytest.mark.django_db
 
 
-def _xlsx(rows: list[list[object]]) -> bytes:
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     for row in rows:
@@ -40,16 +40,16 @@ def _rewrite_sheet(content: bytes, change) -> bytes:
     return buffer.getvalue()
 
 
-def _with_row(content: bytes, number: int, text: str) -> bytes:
+def xlsx_with_row(content: bytes, number: int, text: str) -> bytes:
     """The XLSX file with one more row holding `text` in column A (openpyxl itself would cut
     a cell to the 32,767 characters Excel allows)."""
     row = f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{text}</t></is></c></row>'
     return _rewrite_sheet(content, lambda xml: xml.replace("</sheetData>", row + "</sheetData>"))
 
 
-def _dimension_bomb() -> bytes:
+def dimension_bomb() -> bytes:
     """Two real rows, declaring every cell a sheet can have (A1:XFD1048576)."""
-    content = _xlsx([["Answer", "Date"], ["We kept the huddles", "03/05/2026"]])
+    content = xlsx_bytes([["Answer", "Date"], ["We kept the huddles", "03/05/2026"]])
     return _rewrite_sheet(
         content,
         lambda xml: xml.replace('<dimension ref="A1:B2" />', '<dimension ref="A1:XFD1048576" />'),
@@ -83,7 +83,7 @@ def _checked(facilitator, prompt, content: bytes, name: str) -> ImportUpload:
 
 
 def test_a_dimension_bomb_is_read_as_the_rows_it_really_has(facilitator, prompt):
-    content = _dimension_bomb()
+    content = dimension_bomb()
     assert b'ref="A1:XFD1048576"' in zipfile.ZipFile(io.BytesIO(content)).read(
         "xl/worksheets/sheet1.xml"
     )
@@ -101,7 +101,7 @@ def test_a_dimension_bomb_through_the_pages(facilitator_client, workshop):
         reverse(
             "workshops:import_upload", kwargs={"slug": workshop.series.slug, "pk": workshop.pk}
         ),
-        {"file": SimpleUploadedFile("bomb.xlsx", _dimension_bomb())},
+        {"file": SimpleUploadedFile("bomb.xlsx", dimension_bomb())},
     )
     assert response.status_code == 302
     columns = facilitator_client.get(response.url)
@@ -113,7 +113,7 @@ def test_a_row_far_down_the_sheet_stops_reading_at_the_row_limit(facilitator, pr
     """Rows missing before it would each be made up: reading stops one past the limit."""
     settings.WORKSHOPS_IMPORT_MAX_ROWS = 50
     content = _rewrite_sheet(
-        _xlsx([["Answer"], ["Fine"]]),
+        xlsx_bytes([["Answer"], ["Fine"]]),
         lambda xml: xml.replace(
             "</sheetData>",
             '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>Last</t></is></c></row>'
@@ -133,7 +133,7 @@ def test_a_row_far_down_the_sheet_stops_reading_at_the_row_limit(facilitator, pr
 
 def test_cells_far_to_the_right_are_not_made_up(facilitator, prompt):
     content = _rewrite_sheet(
-        _xlsx([["Answer"], ["Fine"]]),
+        xlsx_bytes([["Answer"], ["Fine"]]),
         lambda xml: xml.replace(
             "</row></sheetData>",
             '<c r="XFD2" t="inlineStr"><is><t>far</t></is></c></row></sheetData>',
@@ -145,20 +145,20 @@ def test_cells_far_to_the_right_are_not_made_up(facilitator, prompt):
 
 def test_too_many_columns_are_refused_at_upload(facilitator, workshop, settings):
     settings.WORKSHOPS_IMPORT_MAX_COLUMNS = 20
-    content = _xlsx([[f"Question {i}" for i in range(30)], ["x"] * 30])
+    content = xlsx_bytes([[f"Question {i}" for i in range(30)], ["x"] * 30])
     assert "more than 20 columns" in _refused(facilitator, workshop, content, "wide.xlsx")
 
 
 def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(facilitator, workshop):
     """One cell of 4 MB of the same letter: the file is a few KB, its ratio gives it away."""
-    content = _with_row(_xlsx([["Answer"]]), 2, "a" * (4 * 1024 * 1024))
+    content = xlsx_with_row(xlsx_bytes([["Answer"]]), 2, "a" * (4 * 1024 * 1024))
     assert len(content) < 50_000
     assert "compressed far more" in _refused(facilitator, workshop, content, "bomb.xlsx")
 
 
 def test_an_xlsx_declaring_too_much_unpacked_data_is_refused(facilitator, workshop, settings):
     settings.UPLOAD_ZIP_MAX_MEMBER_BYTES = 64 * 1024
-    content = _xlsx([["Answer"], *[[f"answer {i} " * 20] for i in range(1000)]])
+    content = xlsx_bytes([["Answer"], *[[f"answer {i} " * 20] for i in range(1000)]])
     assert "unpacks to more than 64.0" in _refused(facilitator, workshop, content, "big.xlsx")
 
 
@@ -166,7 +166,7 @@ def test_an_xlsx_cell_longer_than_a_spreadsheet_holds_names_its_row(facilitator,
     import random
 
     text = "".join(random.choices("abcdefghij klmnopqrstuvwxyz", k=40_000))
-    content = _with_row(_xlsx([["Answer"], ["Fine"]]), 3, text)
+    content = xlsx_with_row(xlsx_bytes([["Answer"], ["Fine"]]), 3, text)
     upload = _checked(facilitator, prompt, content, "long.xlsx")
     assert "Row 3 has a cell longer than 32,767 characters" in upload.check_result["problem"]
 
