@@ -56,7 +56,8 @@ class UploadLimit:
     @property
     def body_max_bytes(self) -> int:
         """The largest request body: every file at its largest, plus the form's other fields."""
-        return self.file_max_bytes * self.file_count + settings.UPLOAD_FORM_FIELDS_MAX_BYTES
+        fields = int(settings.UPLOAD_FORM_FIELDS_MAX_BYTES)
+        return self.file_max_bytes * self.file_count + fields
 
 
 def upload_limit(setting: str, *, files: int | str = 1) -> Callable[[F], F]:
@@ -120,7 +121,7 @@ def upload_too_large(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     )
 
 
-class OversizedUpload(UploadedFile):
+class OversizedUpload(UploadedFile):  # type: ignore[type-arg]
     """A file that went over its limit while streaming: its bytes were dropped, not kept.
 
     `size` is how many bytes arrived, so size checks in forms and services refuse it with
@@ -147,7 +148,7 @@ class UploadLimitHandler(FileUploadHandler):
         input_data: IO[bytes],
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         # UploadLimitMiddleware answers these with a page; this is the backstop for a request
@@ -176,7 +177,7 @@ class UploadLimitHandler(FileUploadHandler):
             if handler is not self and getattr(handler, "file", None) is not None:
                 handler.file.close()
 
-    def file_complete(self, file_size: int) -> UploadedFile | None:
+    def file_complete(self, file_size: int) -> UploadedFile[bytes] | None:
         if not self.oversized:
             return None
         return OversizedUpload(
