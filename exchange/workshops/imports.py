@@ -679,10 +679,10 @@ def import_upload_create(*, actor: Any, workshop: Workshop, upload: UploadedFile
             field="file",
         )
     kind = file_kind(upload)
-    file_headers(upload)  # the headings are readable: raises otherwise
+    headers = file_headers(upload)  # the headings are readable: raises otherwise
     upload.seek(0)
     name = (upload.name or "import").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    stored = ImportUpload(workshop=workshop, uploaded_by=actor, original_name=name)
+    stored = ImportUpload(workshop=workshop, uploaded_by=actor, original_name=name, headers=headers)
     extension = ".xlsx" if kind == XLSX else ".csv"
     stored.file.save(f"{stored.token[:16]}{extension}", upload, save=False)
     stored.save()
@@ -722,6 +722,10 @@ def import_upload_get(*, actor: Any, token: str) -> ImportUpload | None:
 
 
 def import_headers(*, upload: ImportUpload) -> list[str]:
+    """The column headings, as read at upload (files uploaded before they were kept are read
+    again)."""
+    if upload.headers:
+        return list(upload.headers)
     with upload.file.open("rb") as stored:
         return file_headers(stored)
 

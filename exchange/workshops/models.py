@@ -164,6 +164,8 @@ class ImportUpload(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     file = models.FileField(upload_to="workshop-imports/", max_length=300)
     original_name = models.CharField(max_length=200)
+    # The column headings, read once at upload: the column step never reads the file again.
+    headers = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # The columns chosen: {"text": ..., "date": ..., "prompt": ..., "prompt_id": ..., "group": ...}
     mapping = models.JSONField(default=dict, blank=True)

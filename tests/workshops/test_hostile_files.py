@@ -277,3 +277,15 @@ def test_a_file_problem_found_by_the_check_shows_on_the_preview(
     assert "more than 1 rows" in page
     assert "Import 0" not in page
     assert "problems need correcting" not in page
+
+
+def test_the_column_step_never_reads_the_file_again(facilitator_client, facilitator, workshop):
+    upload = _upload(
+        facilitator, workshop, xlsx_bytes([["Answer", "Date"], ["Fine", "x"]]), "s.xlsx"
+    )
+    assert upload.headers == ["Answer", "Date"]
+    upload.file.storage.delete(upload.file.name)
+    page = facilitator_client.get(
+        reverse("workshops:import_columns", kwargs={"token": upload.token})
+    )
+    assert "The file has these columns: Answer, Date." in page.content.decode()
