@@ -546,7 +546,6 @@ def _import_check(
     zone = timezone.get_current_timezone()
     default_date = _aware(workshop.starts_at, zone) if date_at is None else None
     text_limit = settings.WORKSHOPS_IMPORT_TEXT_MAX_LENGTH
-    row_limit = settings.WORKSHOPS_IMPORT_MAX_ROWS
     existing = _existing_fingerprints(workshop)
     seen: set[str] = set()
     new_prompts: dict[str, str] = {}
@@ -559,12 +558,6 @@ def _import_check(
             check.blank_rows += 1
             continue
         check.total_rows += 1
-        if check.total_rows > row_limit:
-            raise ImportFileError(
-                _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": f"{row_limit:,}"},
-                field="file",
-            )
         if len(row) > width and any(str(value).strip() for value in row[width:]):
             check.add_error(
                 number,
