@@ -224,10 +224,6 @@ def _end_of_directory(stream: IO[bytes]) -> tuple[int, int] | None:
     return fields[4], fields[5]
 
 
-def _refuse(message: str) -> ArchiveRefused:
-    return ArchiveRefused(message)
-
-
 def zip_open(stream: IO[bytes]) -> zipfile.ZipFile:
     """Open a ZIP container once its declared shape is within the `UPLOAD_ZIP_*` limits.
 
@@ -243,7 +239,7 @@ def zip_open(stream: IO[bytes]) -> zipfile.ZipFile:
     if members > max_members or directory_size > max_members * (
         _CENTRAL_ENTRY_MIN + _CENTRAL_ENTRY_NAME_MAX
     ):
-        raise _refuse(
+        raise ArchiveRefused(
             _("The file holds more than %(limit)s parts, which is more than a document needs.")
             % {"limit": f"{max_members:,}"}
         )
@@ -261,7 +257,7 @@ def zip_members_check(archive: zipfile.ZipFile) -> None:
     """Refuse an archive whose members declare too much data or compress too well."""
     members = archive.infolist()
     if len(members) > settings.UPLOAD_ZIP_MAX_MEMBERS:
-        raise _refuse(
+        raise ArchiveRefused(
             _("The file holds more than %(limit)s parts, which is more than a document needs.")
             % {"limit": f"{settings.UPLOAD_ZIP_MAX_MEMBERS:,}"}
         )
@@ -276,16 +272,16 @@ def zip_members_check(archive: zipfile.ZipFile) -> None:
     for member in members:
         total += member.file_size
         if member.file_size > member_max:
-            raise _refuse(too_big % {"limit": filesizeformat(member_max)})
+            raise ArchiveRefused(too_big % {"limit": filesizeformat(member_max)})
         if total > total_max:
-            raise _refuse(too_big % {"limit": filesizeformat(total_max)})
+            raise ArchiveRefused(too_big % {"limit": filesizeformat(total_max)})
         # Small members may compress arbitrarily well at no cost; large ones that compress
         # far better than real documents do are a decompression bomb.
         if (
             member.file_size > settings.UPLOAD_ZIP_RATIO_FROM_BYTES
             and member.file_size > ratio_max * max(member.compress_size, 1)
         ):
-            raise _refuse(
+            raise ArchiveRefused(
                 _(
                     "The file is compressed far more than a real document is (more than "
                     "%(ratio)s to 1), so it was not opened."
@@ -302,7 +298,7 @@ def zip_member_read(archive: zipfile.ZipFile, name: str, *, limit: int) -> bytes
         while chunk := member.read(64 * 1024):
             size += len(chunk)
             if size > limit:
-                raise _refuse(
+                raise ArchiveRefused(
                     _("The file unpacks to more than %(limit)s.") % {"limit": filesizeformat(limit)}
                 )
             chunks.append(chunk)
