@@ -359,7 +359,9 @@ def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
         values_by_row = sheet.iter_rows(
             max_row=settings.WORKSHOPS_IMPORT_MAX_ROWS + 2, max_col=width, values_only=True
         )
-        for number, values in enumerate(values_by_row, start=1):
+        number = 0
+        while (values := _next_values(values_by_row, number)) is not None:
+            number += 1
             row = [_xlsx_cell(value) for value in values[:width]]
             if any(isinstance(value, str) and len(value) > cell_limit for value in row):
                 raise _long_cell(number)
@@ -369,6 +371,16 @@ def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
             yield row
     finally:
         workbook.close()
+
+
+def _next_values(values_by_row: Iterator[tuple[Any, ...]], read: int) -> tuple[Any, ...] | None:
+    try:
+        return next(values_by_row, None)
+    except Exception as error:  # damaged XML, or a part failing its CRC check (a lying size)
+        raise _file_error(
+            _("The XLSX file could not be read after row %(row)s. Save it again and upload it.")
+            % {"row": read}
+        ) from error
 
 
 def _limited(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:

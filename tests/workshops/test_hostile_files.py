@@ -289,3 +289,19 @@ def test_the_column_step_never_reads_the_file_again(facilitator_client, facilita
         reverse("workshops:import_columns", kwargs={"token": upload.token})
     )
     assert "The file has these columns: Answer, Date." in page.content.decode()
+
+
+def test_a_sheet_larger_than_its_declared_size_is_refused_not_read_past_it(facilitator, prompt):
+    """A part whose header understates its size fails its CRC check: a clear file error."""
+    content = xlsx_bytes([["Answer"], *[[f"answer {i}"] for i in range(2000)]])
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    directory = content.rfind(b"xl/worksheets/sheet1.xml") - 46
+    assert content[directory : directory + 4] == b"PK\x01\x02"
+    lying = (
+        content[: directory + 24]
+        + (info.file_size // 2).to_bytes(4, "little")
+        + content[directory + 28 :]
+    )
+    upload = _checked(facilitator, prompt, lying, "lying.xlsx")
+    assert "could not be read after row" in upload.check_result["problem"]
