@@ -337,13 +337,61 @@ def _xlsx_cell(value: Any) -> Any:
     return str(value)
 
 
+class _SharedStrings:
+    """An XLSX file's shared-string table, parsed only as far as the cells read so far need.
+
+    openpyxl parses the whole table before the first row can be read; reading the headings
+    (in a request) then costs as much as the largest part of the file. The headings' strings
+    are normally the first ones, so this parses a handful. Same text as openpyxl gives.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, path: str) -> None:
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+        from openpyxl.xml.functions import iterparse
+
+        self._tag = f"{{{SHEET_MAIN_NS}}}si"
+        self._source = archive.open(path)
+        self._nodes = iterparse(self._source)
+        self._strings: list[str] = []
+
+    def __getitem__(self, index: int) -> str:
+        from openpyxl.cell.text import Text
+
+        while len(self._strings) <= index:
+            try:
+                _event, node = next(self._nodes)
+            except StopIteration:
+                raise IndexError(index) from None
+            if node.tag == self._tag:
+                self._strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                node.clear()
+        return self._strings[index]
+
+    def __len__(self) -> int:
+        return len(self._strings)
+
+
+def _load_workbook(stream: IO[bytes]) -> Any:
+    """openpyxl's read-only workbook (`load_workbook`), with shared strings read lazily."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                self.shared_strings = _SharedStrings(self.archive, part.PartName[1:])
+
+    reader = Reader(stream, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
 def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
     """The first sheet's rows, read one at a time; after the headings each is cut to one cell
     past the last heading (to report cells without a heading)."""
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
+        workbook = _load_workbook(stream)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise _file_error(
             _("The XLSX file could not be opened. Save it again and upload it.")

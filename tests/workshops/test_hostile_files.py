@@ -305,3 +305,74 @@ def test_a_sheet_larger_than_its_declared_size_is_refused_not_read_past_it(facil
     )
     upload = _checked(facilitator, prompt, lying, "lying.xlsx")
     assert "could not be read after row" in upload.check_result["problem"]
+
+
+def shared_strings_xlsx(rows: list[list[str]]) -> bytes:
+    """An XLSX file whose cells are in a shared-string table, as Excel saves them (openpyxl
+    writes inline strings)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    table: dict[str, int] = {}
+    cells = []
+    for r, row in enumerate(rows, start=1):
+        row_cells = "".join(
+            f'<c r="{chr(65 + c)}{r}" t="s"><v>{table.setdefault(text, len(table))}</v></c>'
+            for c, text in enumerate(row)
+        )
+        cells.append(f'<row r="{r}">{row_cells}</row>')
+    strings = "".join(f"<si><t>{text}</t></si>" for text in table)
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+            '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
+            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{kinds}.worksheet+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="Answers" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{"".join(cells)}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": f'<sst xmlns="{main}">{strings}</sst>',
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_headings_parse_only_the_shared_strings_they_use(facilitator, prompt, monkeypatch):
+    content = shared_strings_xlsx([["Answer"], *[[f"Answer number {i}"] for i in range(3000)]])
+    tables = []
+    original = imports._SharedStrings.__init__
+
+    def spy(self, *args):
+        original(self, *args)
+        tables.append(self)
+
+    monkeypatch.setattr(imports._SharedStrings, "__init__", spy)
+    assert imports.file_headers(io.BytesIO(content)) == ["Answer"]
+    assert len(tables[0]) <= 2
+
+    upload = _checked(facilitator, prompt, content, "excel.xlsx")
+    assert upload.check_result["rows_to_import"] == 3000
+    assert upload.check_result["preview"][0]["text"] == "Answer number 0"
+    assert len(tables[-1]) == 3001
