@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses an oversized upload before the CSRF check reads its body (shows a 413 page).
+    "exchange.core.uploads.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Axes must come last so it sees the outcome of authentication.
@@ -280,7 +282,14 @@ STORAGES = {
 # views serve each file after checking the viewer (exchange.core.files).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
+# Form fields other than files (and any non-multipart body): Django's default, 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The first handler drops a file as soon as it is over its URL's limit (exchange.core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "exchange.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -401,3 +410,21 @@ WORKSHOPS_IMPORT_TEXT_MAX_LENGTH = int(os.environ.get("WORKSHOPS_IMPORT_TEXT_MAX
 # Reflections the live wall shows.
 WORKSHOPS_WALL_SIZE = 50
 WORKSHOPS_PAGE_SIZE = 20
+# Uploads (exchange.core.uploads): files at URLs that declare no limit of their own, and the
+# room a multipart body may take beyond its files (the form's other fields).
+UPLOAD_DEFAULT_MAX_BYTES = int(os.environ.get("UPLOAD_DEFAULT_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_FORM_FIELDS_MAX_BYTES = 1024 * 1024
+# ZIP containers (XLSX, DOCX) are checked before anything is decompressed: parts, each part's
+# and all parts' unpacked size, and the compression ratio of parts over UPLOAD_ZIP_RATIO_FROM_BYTES.
+UPLOAD_ZIP_MAX_MEMBERS = int(os.environ.get("UPLOAD_ZIP_MAX_MEMBERS", "1000"))
+UPLOAD_ZIP_MAX_MEMBER_BYTES = int(
+    os.environ.get("UPLOAD_ZIP_MAX_MEMBER_BYTES", str(100 * 1024 * 1024))
+)
+UPLOAD_ZIP_MAX_TOTAL_BYTES = int(
+    os.environ.get("UPLOAD_ZIP_MAX_TOTAL_BYTES", str(200 * 1024 * 1024))
+)
+UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO", "100"))
+UPLOAD_ZIP_RATIO_FROM_BYTES = 1024 * 1024
+# Survey imports: most columns, and the longest cell (Excel's own limit is 32,767 characters).
+WORKSHOPS_IMPORT_MAX_COLUMNS = int(os.environ.get("WORKSHOPS_IMPORT_MAX_COLUMNS", "200"))
+WORKSHOPS_IMPORT_CELL_MAX_LENGTH = 32_767

@@ -16,6 +16,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from exchange.core.uploads import ArchiveRefused, zip_open
+
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -36,16 +38,23 @@ class CheckedAttachment:
 
 
 def _is_docx(content: bytes) -> bool:
-    """A DOCX file is a ZIP archive holding the main document part `word/document.xml`."""
+    """A DOCX file is a ZIP archive holding the main document part `word/document.xml`.
+
+    The archive's declared shape is checked first (exchange.core.uploads.zip_open): a
+    decompression bomb raises ArchiveRefused rather than passing as a document.
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with zip_open(io.BytesIO(content)) as archive:
             return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+        if isinstance(error, ArchiveRefused):
+            raise
         return False
 
 
 def attachment_content_type(content: bytes) -> str | None:
-    """The allowed type these bytes really are, or None."""
+    """The allowed type these bytes really are, or None. Raises ArchiveRefused for a ZIP
+    file too costly to open."""
     try:
         matches = puremagic.magic_string(content)
     except (puremagic.PureError, ValueError):
@@ -89,7 +98,14 @@ def attachment_check(upload: UploadedFile) -> CheckedAttachment:
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
-    content_type = attachment_content_type(content)
+    try:
+        content_type = attachment_content_type(content)
+    except ArchiveRefused as error:
+        raise ValidationError(
+            _("The file %(name)s cannot be accepted: %(reason)s"),
+            code="unsafe_archive",
+            params={"name": name, "reason": str(error)},
+        ) from error
     if content_type is None:
         raise ValidationError(
             _("The file %(name)s must be a %(types)s"),

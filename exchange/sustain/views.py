@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from exchange.core.permissions import Perm, permission_required
+from exchange.core.uploads import upload_limit
 from exchange.examples.models import Example, ExampleStatus
 from exchange.examples.selectors import example_detail_get, example_get_for_viewer
 from exchange.sustain import selectors, services
@@ -422,6 +423,7 @@ def _preview_chart(
     )
 
 
+@upload_limit("MEASURE_CSV_MAX_BYTES")
 @login_required
 def measure_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1: choose a CSV file; a good file shows a preview (step 2) before anything is saved."""

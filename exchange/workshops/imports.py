@@ -12,14 +12,15 @@ rows already in the workshop; the preview and the result say how many.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -31,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchange.core.services import audit_log
+from exchange.core.uploads import ArchiveRefused, zip_open
 from exchange.workshops.models import (
     ImportBatch,
     ImportState,
@@ -122,73 +124,205 @@ class ImportCheck:
         if len(self.errors) < MAX_ERRORS_SHOWN:
             self.errors.append(RowError(row, column, message))
 
+    def as_json(self) -> dict[str, Any]:
+        """What the preview shows, kept on the upload by the check task."""
+        return {
+            "ok": self.ok,
+            "total_rows": self.total_rows,
+            "blank_rows": self.blank_rows,
+            "duplicates_in_file": self.duplicates_in_file,
+            "duplicates_existing": self.duplicates_existing,
+            "rows_to_import": len(self.rows),
+            "errors": [str(error) for error in self.errors],
+            "error_count": self.error_count,
+            "new_prompts": self.new_prompts,
+            "preview": [
+                {**row, "created_at": row["created_at"].isoformat()} for row in preview_rows(self)
+            ],
+        }
+
+
+@dataclass
+class CheckSummary:
+    """The stored result of checking an upload, as the preview page shows it."""
+
+    ok: bool = False
+    problem: str = ""  # a problem with the whole file: no rows were checked
+    total_rows: int = 0
+    blank_rows: int = 0
+    duplicates_in_file: int = 0
+    duplicates_existing: int = 0
+    rows_to_import: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    new_prompts: list[str] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckSummary:
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        summary = cls(**known)
+        for row in summary.preview:
+            row["created_at"] = dt.datetime.fromisoformat(row["created_at"])
+        return summary
+
 
 # Reading files ---------------------------------------------------------------------------
+#
+# Nothing a file declares about itself is trusted: an XLSX file's <dimension> is ignored and
+# its ZIP container is checked before anything is decompressed (exchange.core.uploads);
+# rows are read one at a time and reading stops at the row and column limits; a CSV file's
+# lines and cells are bounded before the csv module splits them.
+
+# What the upload and column steps read of a CSV file: the headings must end within it.
+HEAD_BYTES = 64 * 1024
+CHUNK_BYTES = 1024 * 1024
+# The longest line of a CSV file: far beyond a survey row, short enough that splitting one
+# costs little however many cells it holds.
+CSV_LINE_MAX_LENGTH = 1_000_000
 
 
-def _is_xlsx(content: bytes) -> bool:
-    if not content.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return False
+def _file_error(message: str) -> ImportFileError:
+    return ImportFileError(message, field="file")
 
 
-def file_kind(content: bytes) -> str:
-    """CSV or XLSX, from the content. Raises ImportFileError for anything else."""
-    if _is_xlsx(content):
-        return XLSX
-    if content.startswith(b"\xd0\xcf\x11\xe0") or content.startswith(b"PK\x03\x04"):
-        raise ImportFileError(
-            _("This file is not a CSV or XLSX file. Save it as XLSX or CSV and upload it again."),
-            field="file",
+def _too_many_rows() -> ImportFileError:
+    limit = settings.WORKSHOPS_IMPORT_MAX_ROWS
+    return _file_error(
+        _("The file has more than %(limit)s rows. Split it into smaller files.")
+        % {"limit": f"{limit:,}"}
+    )
+
+
+def _long_cell(row: int) -> ImportFileError:
+    return _file_error(
+        _(
+            "Row %(row)s has a cell longer than %(limit)s characters, which no spreadsheet "
+            "holds. Check that this is the right file."
         )
-    if b"\x00" in content[:65536]:
-        raise ImportFileError(
-            _("This file is not a CSV file: it holds binary data. Save it as CSV or XLSX."),
-            field="file",
+        % {"row": row, "limit": f"{settings.WORKSHOPS_IMPORT_CELL_MAX_LENGTH:,}"}
+    )
+
+
+def _xlsx_archive_check(stream: IO[bytes]) -> bool:
+    """True for an XLSX file whose container is safe to open; False for other ZIP files."""
+    try:
+        with zip_open(stream) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except ArchiveRefused as error:
+        raise _file_error(str(error)) from error
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return False
+    finally:
+        stream.seek(0)
+
+
+def file_kind(stream: IO[bytes]) -> str:
+    """CSV or XLSX, from the content. Raises ImportFileError for anything else."""
+    stream.seek(0)
+    head = stream.read(HEAD_BYTES)
+    stream.seek(0)
+    if head.startswith(b"PK\x03\x04") and _xlsx_archive_check(stream):
+        return XLSX
+    if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"PK\x03\x04"):
+        raise _file_error(
+            _("This file is not a CSV or XLSX file. Save it as XLSX or CSV and upload it again.")
+        )
+    if b"\x00" in head:
+        raise _file_error(
+            _("This file is not a CSV file: it holds binary data. Save it as CSV or XLSX.")
         )
     return CSV
 
 
-def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves it."""
+def _decodes_as(stream: IO[bytes], encoding: str) -> bool:
+    """Whether the whole file decodes, read in chunks so that memory stays bounded."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    stream.seek(0)
     try:
-        return content.decode("utf-8-sig")
+        while chunk := stream.read(CHUNK_BYTES):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _(
-                "The characters in the file could not be read. Save it as “CSV UTF-8” and upload "
-                "it again."
-            ),
-            field="file",
-        ) from error
+        return False
+    finally:
+        stream.seek(0)
+    return True
 
 
-def _csv_rows(content: bytes) -> Iterator[list[Any]]:
-    text = decode_text(content)
-    # The csv module refuses cells over 128 KB; the file size limit is the real bound, and an
-    # over-long answer is then reported with its row like any other.
-    csv.field_size_limit(max(csv.field_size_limit(), settings.WORKSHOPS_IMPORT_MAX_BYTES))
+def csv_encoding(stream: IO[bytes]) -> str:
+    """UTF-8 (with or without a byte-order mark), else Windows-1252 as Excel saves it."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        if _decodes_as(stream, encoding):
+            return encoding
+    raise _file_error(
+        _(
+            "The characters in the file could not be read. Save it as “CSV UTF-8” and upload "
+            "it again."
+        )
+    )
+
+
+def _csv_dialect(sample: str) -> Any:
     try:
-        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        return csv.Sniffer().sniff(sample[:8192], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        return csv.excel
+
+
+def _csv_reader_rows(lines: Iterator[str], dialect: Any) -> Generator[list[Any], None, None]:
+    # The csv module has no per-reader cell limit; this bound is the same for every caller.
+    csv.field_size_limit(settings.WORKSHOPS_IMPORT_CELL_MAX_LENGTH)
+    reader = csv.reader(lines, dialect)
     try:
         yield from reader
     except csv.Error as error:
-        raise ImportFileError(
+        if "field limit" in str(error):
+            raise _long_cell(reader.line_num) from error
+        raise _file_error(
             _("Row %(row)s could not be read as CSV: %(problem)s")
-            % {"row": reader.line_num, "problem": str(error)},
-            field="file",
+            % {"row": reader.line_num, "problem": str(error)}
         ) from error
+
+
+def _bounded_lines(text: str) -> Iterator[str]:
+    """The lines of `text` (any line ending), refusing a line over CSV_LINE_MAX_LENGTH."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > CSV_LINE_MAX_LENGTH:
+            raise _file_error(
+                _(
+                    "Row %(row)s is longer than %(limit)s characters. Check that this is a "
+                    "CSV export."
+                )
+                % {"row": number, "limit": f"{CSV_LINE_MAX_LENGTH:,}"}
+            )
+        yield line
+
+
+def _csv_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
+    encoding = csv_encoding(stream)
+    text = stream.read().decode(encoding)
+    return _csv_reader_rows(_bounded_lines(text), _csv_dialect(text))
+
+
+def _csv_head_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
+    """The rows that start within the first HEAD_BYTES: enough for the headings."""
+    encoding = csv_encoding(stream)
+    head = stream.read(HEAD_BYTES)
+    complete = not stream.read(1)
+    text = codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
+    if not complete:
+        # The last line may be cut short: only whole lines are read.
+        text = text[: max(text.rfind("\n"), text.rfind("\r")) + 1]
+        if not text:
+            raise _file_error(
+                _(
+                    "The first row of the file is longer than %(limit)s. It must hold the "
+                    "column headings."
+                )
+                % {"limit": filesizeformat(HEAD_BYTES)}
+            )
+    return _csv_reader_rows(_bounded_lines(text), _csv_dialect(text))
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -201,48 +335,154 @@ def _xlsx_cell(value: Any) -> Any:
     return str(value)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
+class _SharedStrings:
+    """An XLSX file's shared-string table, parsed only as far as the cells read so far need.
 
+    openpyxl parses the whole table before the first row can be read; reading the headings
+    (in a request) then costs as much as the largest part of the file. The headings' strings
+    are normally the first ones, so this parses a handful. Same text as openpyxl gives.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, path: str) -> None:
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+        from openpyxl.xml.functions import iterparse
+
+        self._tag = f"{{{SHEET_MAIN_NS}}}si"
+        self._source = archive.open(path)
+        self._nodes = iterparse(self._source)
+        self._strings: list[str] = []
+
+    def __getitem__(self, index: int) -> str:
+        from openpyxl.cell.text import Text
+
+        while len(self._strings) <= index:
+            try:
+                _event, node = next(self._nodes)
+            except StopIteration:
+                raise IndexError(index) from None
+            if node.tag == self._tag:
+                self._strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                node.clear()
+        return self._strings[index]
+
+    def __len__(self) -> int:
+        return len(self._strings)
+
+
+def _load_workbook(stream: IO[bytes]) -> Any:
+    """openpyxl's read-only workbook (`load_workbook`), with shared strings read lazily."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                self.shared_strings = _SharedStrings(self.archive, part.PartName[1:])
+
+    reader = Reader(stream, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any], None, None]:
+    """The first sheet's rows, read one at a time; after the headings each is cut to one cell
+    past the last heading (to report cells without a heading)."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = _load_workbook(stream)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(
-            _("The XLSX file could not be opened. Save it again and upload it."), field="file"
+        raise _file_error(
+            _("The XLSX file could not be opened. Save it again and upload it.")
         ) from error
+    cell_limit = settings.WORKSHOPS_IMPORT_CELL_MAX_LENGTH
     try:
         sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_xlsx_cell(value) for value in values]
+        # A <dimension> can claim a million rows of 16,384 columns and openpyxl would make up
+        # every missing cell: it is ignored, and reading stops one row and one column past
+        # the limits (enough to tell that a file is over them).
+        sheet.reset_dimensions()
+        width = settings.WORKSHOPS_IMPORT_MAX_COLUMNS + 1
+        values_by_row = sheet.iter_rows(
+            max_row=settings.WORKSHOPS_IMPORT_MAX_ROWS + 2, max_col=width, values_only=True
+        )
+        number = 0
+        while (values := _next_values(values_by_row, number)) is not None:
+            number += 1
+            row = [_xlsx_cell(value) for value in values[:width]]
+            if any(isinstance(value, str) and len(value) > cell_limit for value in row):
+                raise _long_cell(number)
+            if number == 1:
+                filled = [i for i, value in enumerate(row) if str(value).strip()]
+                width = filled[-1] + 2 if filled else 1
+            yield row
     finally:
         workbook.close()
 
 
-def file_rows(content: bytes) -> tuple[list[str], Iterator[list[Any]]]:
-    """The column headings (first row) and an iterator over the rows after it."""
-    rows = _xlsx_rows(content) if file_kind(content) == XLSX else _csv_rows(content)
+def _next_values(values_by_row: Iterator[tuple[Any, ...]], read: int) -> tuple[Any, ...] | None:
     try:
-        first = next(rows)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty"), field="file") from None
+        return next(values_by_row, None)
+    except Exception as error:  # damaged XML, or a part failing its CRC check (a lying size)
+        raise _file_error(
+            _("The XLSX file could not be read after row %(row)s. Save it again and upload it.")
+            % {"row": read}
+        ) from error
+
+
+def _limited(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """Stop with an error at the row limit, counting empty rows: reading past it costs."""
+    limit = settings.WORKSHOPS_IMPORT_MAX_ROWS
+    for number, row in enumerate(rows, start=1):
+        if number > limit:
+            raise _too_many_rows()
+        yield row
+
+
+def _headers(first: list[Any]) -> list[str]:
     headers = [str(value).strip() for value in first]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise ImportFileError(
-            _("The first row of the file must hold the column headings"), field="file"
+        raise _file_error(_("The first row of the file must hold the column headings"))
+    limit = settings.WORKSHOPS_IMPORT_MAX_COLUMNS
+    if len(headers) > limit:
+        raise _file_error(
+            _("The file has more than %(limit)s columns. Keep only the columns to import.")
+            % {"limit": limit}
         )
     headers = [name or _("Column %(number)s") % {"number": i + 1} for i, name in enumerate(headers)]
     seen: set[str] = set()
     for name in headers:
         if name.casefold() in seen:
-            raise ImportFileError(
+            raise _file_error(
                 _("Each column heading must be different: “%(name)s” appears more than once")
-                % {"name": name},
-                field="file",
+                % {"name": name}
             )
         seen.add(name.casefold())
-    return headers, rows
+    return headers
+
+
+def _first(rows: Iterator[list[Any]]) -> list[Any]:
+    try:
+        return next(rows)
+    except StopIteration:
+        raise _file_error(_("The file is empty")) from None
+
+
+def file_headers(stream: IO[bytes]) -> list[str]:
+    """The column headings, reading no more of the file than the first row needs."""
+    rows = _xlsx_rows(stream) if file_kind(stream) == XLSX else _csv_head_rows(stream)
+    try:
+        return _headers(_first(rows))
+    finally:
+        rows.close()
+
+
+def file_rows(stream: IO[bytes]) -> tuple[list[str], Iterator[list[Any]]]:
+    """The column headings (first row) and an iterator over the rows after it."""
+    rows = _xlsx_rows(stream) if file_kind(stream) == XLSX else _csv_rows(stream)
+    headers = _headers(_first(rows))
+    return headers, _limited(rows)
 
 
 # Checking ---------------------------------------------------------------------------------
@@ -321,13 +561,25 @@ def _existing_fingerprints(workshop: Workshop) -> set[str]:
     )
 
 
-def import_check(*, upload: ImportUpload) -> ImportCheck:
-    """Read every row of the upload as mapped and say what importing it would do."""
+def import_check(
+    *, upload: ImportUpload, progress: Callable[[int], None] | None = None
+) -> ImportCheck:
+    """Read every row of the upload as mapped and say what importing it would do.
+
+    Reading a large file takes a while: this runs in tasks, never in a request.
+    """
+    with upload.file.open("rb") as stored:
+        return _import_check(upload, *file_rows(stored), progress=progress)
+
+
+def _import_check(
+    upload: ImportUpload,
+    headers: list[str],
+    rows: Iterator[list[Any]],
+    progress: Callable[[int], None] | None = None,
+) -> ImportCheck:
     mapping = upload.mapping
     workshop = upload.workshop
-    with upload.file.open("rb") as stored:
-        content = stored.read()
-    headers, rows = file_rows(content)
     index = {name: i for i, name in enumerate(headers)}
     for key in ("text", "date", "prompt", "group"):
         name = mapping.get(key) or ""
@@ -352,23 +604,18 @@ def import_check(*, upload: ImportUpload) -> ImportCheck:
     zone = timezone.get_current_timezone()
     default_date = _aware(workshop.starts_at, zone) if date_at is None else None
     text_limit = settings.WORKSHOPS_IMPORT_TEXT_MAX_LENGTH
-    row_limit = settings.WORKSHOPS_IMPORT_MAX_ROWS
     existing = _existing_fingerprints(workshop)
     seen: set[str] = set()
     new_prompts: dict[str, str] = {}
     check = ImportCheck()
     width = len(headers)
     for number, row in enumerate(rows, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number - 1)
         if not any(str(value).strip() for value in row):
             check.blank_rows += 1
             continue
         check.total_rows += 1
-        if check.total_rows > row_limit:
-            raise ImportFileError(
-                _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": f"{row_limit:,}"},
-                field="file",
-            )
         if len(row) > width and any(str(value).strip() for value in row[width:]):
             check.add_error(
                 number,
@@ -482,13 +729,12 @@ def import_upload_create(*, actor: Any, workshop: Workshop, upload: UploadedFile
             _("The file must be smaller than %(limit)s") % {"limit": filesizeformat(limit)},
             field="file",
         )
+    kind = file_kind(upload)
+    headers = file_headers(upload)  # the headings are readable: raises otherwise
     upload.seek(0)
-    content = upload.read()
-    upload.seek(0)
-    file_rows(content)  # the headings are readable: raises otherwise
     name = (upload.name or "import").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    stored = ImportUpload(workshop=workshop, uploaded_by=actor, original_name=name)
-    extension = ".xlsx" if file_kind(content) == XLSX else ".csv"
+    stored = ImportUpload(workshop=workshop, uploaded_by=actor, original_name=name, headers=headers)
+    extension = ".xlsx" if kind == XLSX else ".csv"
     # Stored under a random name (the model's upload_to), never derived from the token.
     stored.file.save(f"upload{extension}", upload, save=False)
     stored.save()
@@ -549,37 +795,85 @@ def import_upload_get(*, actor: Any, token: str) -> ImportUpload | None:
 
 
 def import_headers(*, upload: ImportUpload) -> list[str]:
+    """The column headings, as read at upload (files uploaded before they were kept are read
+    again)."""
+    if upload.headers:
+        return list(upload.headers)
     with upload.file.open("rb") as stored:
-        headers, _rows = file_rows(stored.read())
-    return headers
+        return file_headers(stored)
 
 
 @transaction.atomic
 def import_mapping_set(*, actor: Any, upload: ImportUpload, mapping: dict[str, Any]) -> None:
+    """Keep the chosen columns and hand the file to the check task, which reads every row
+    (the preview waits for it)."""
+    from exchange.workshops.tasks import import_check_task
+
     _check_manager(actor, upload.workshop)
     if upload.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE):
         raise ImportFileError(_("This file is already being imported"))
     upload.mapping = mapping
-    upload.state = ImportState.UPLOADED
-    upload.save(update_fields=["mapping", "state"])
+    upload.state = ImportState.CHECKING
+    upload.check_result = {}
+    upload.rows_done = upload.rows_total = 0
+    upload.error = ""
+    upload.save(
+        update_fields=["mapping", "state", "check_result", "rows_done", "rows_total", "error"]
+    )
+    # Enqueued in the transaction: the database queue hands the task out once it commits.
+    import_check_task.enqueue(upload_id=upload.pk)
+
+
+def import_check_store(
+    *, upload: ImportUpload, progress: Callable[[int], None] | None = None
+) -> ImportUpload | None:
+    """Check the upload as mapped and keep the result for the preview (the check task).
+
+    Returns None, storing nothing, if the columns were chosen again meanwhile: the newer
+    check's task stores its own.
+    """
+    mapping = dict(upload.mapping)
+    try:
+        result = import_check(upload=upload, progress=progress).as_json()
+    except ImportFileError as error:
+        result = {"ok": False, "problem": error.message}
+    with transaction.atomic():
+        current = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+        if current.state != ImportState.CHECKING or current.mapping != mapping:
+            return None
+        current.check_result = result
+        current.state = ImportState.CHECKED
+        current.save(update_fields=["check_result", "state"])
+    return current
+
+
+def import_check_summary(*, upload: ImportUpload) -> CheckSummary | None:
+    """What the check found, or None while it runs."""
+    if upload.state != ImportState.CHECKED:
+        return None
+    return CheckSummary.from_json(upload.check_result)
 
 
 def import_queue(*, actor: Any, upload: ImportUpload) -> ImportUpload:
-    """Check the file once more and hand it to the import task."""
+    """Hand a checked file to the import task, which checks every row once more (the
+    workshop may have changed since) and writes them."""
     from exchange.workshops.tasks import reflection_import_task
 
     _check_manager(actor, upload.workshop)
-    if upload.state not in (ImportState.UPLOADED, ImportState.FAILED):
+    upload.refresh_from_db(fields=["state", "check_result"])  # the check task wrote them
+    if upload.state == ImportState.CHECKING:
+        raise ImportFileError(_("The file is still being checked. Try again in a moment."))
+    if upload.state != ImportState.CHECKED:
         raise ImportFileError(_("This file is already being imported"))
     if not upload.file:
         raise ImportFileError(_("The file is no longer kept. Upload it again."))
-    check = import_check(upload=upload)
-    if not check.ok:
+    check = import_check_summary(upload=upload)
+    if check is None or not check.ok:
         raise ImportFileError(_("Correct the errors in the file, then upload it again"))
     with transaction.atomic():
-        claimed = ImportUpload.objects.filter(
-            pk=upload.pk, state__in=(ImportState.UPLOADED, ImportState.FAILED)
-        ).update(state=ImportState.QUEUED, error="", rows_total=len(check.rows), rows_done=0)
+        claimed = ImportUpload.objects.filter(pk=upload.pk, state=ImportState.CHECKED).update(
+            state=ImportState.QUEUED, error="", rows_total=check.rows_to_import, rows_done=0
+        )
         if not claimed:
             raise ImportFileError(_("This file is already being imported"))
         audit_log(actor=actor, action="reflection_import.queue", target=upload.workshop)

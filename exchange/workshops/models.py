@@ -146,6 +146,8 @@ class Reflection(models.Model):
 
 class ImportState(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    CHECKING = "checking", _("Checking the file")
+    CHECKED = "checked", _("Checked")
     QUEUED = "queued", _("Waiting to import")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
@@ -167,6 +169,8 @@ class ImportUpload(models.Model):
     # or is abandoned (imports.import_upload_file_delete, imports.import_uploads_sweep).
     file = models.FileField(upload_to=PrivateUploadTo("workshop-imports"), max_length=300)
     original_name = models.CharField(max_length=200)
+    # The column headings, read once at upload: the column step never reads the file again.
+    headers = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     # The columns chosen: {"text": ..., "date": ..., "prompt": ..., "prompt_id": ..., "group": ...}
     mapping = models.JSONField(default=dict, blank=True)
@@ -176,6 +180,8 @@ class ImportUpload(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # What the check task found for the chosen columns (ImportCheck.as_json): the preview.
+    check_result = models.JSONField(default=dict, blank=True)
     batch = models.OneToOneField(
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="upload"
     )

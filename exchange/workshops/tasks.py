@@ -6,6 +6,34 @@ from django_tasks import task
 
 
 @task()
+def import_check_task(*, upload_id: int) -> bool:
+    """Read every row of an upload as mapped and keep what importing it would do, for the
+    preview. Safe to run twice: only an upload waiting for its check is read, and a result
+    for columns chosen since is dropped."""
+    from exchange.workshops.imports import import_check_store
+    from exchange.workshops.models import ImportState, ImportUpload
+
+    upload = (
+        ImportUpload.objects.select_related("workshop", "workshop__series")
+        .filter(pk=upload_id, state=ImportState.CHECKING)
+        .first()
+    )
+    if upload is None:
+        return False
+
+    def progress(done: int) -> None:
+        ImportUpload.objects.filter(pk=upload_id).update(rows_done=done)
+
+    try:
+        return import_check_store(upload=upload, progress=progress) is not None
+    except Exception:
+        ImportUpload.objects.filter(pk=upload_id, state=ImportState.CHECKING).update(
+            state=ImportState.FAILED, error="The check stopped unexpectedly. Try again."
+        )
+        raise
+
+
+@task()
 def reflection_import_task(*, upload_id: int) -> int | None:
     """Import a queued upload; returns the ImportBatch id. Safe to run twice: only a queued
     upload is claimed, and the import itself is one transaction."""

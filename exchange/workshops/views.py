@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from exchange.core.files import private_file_response
 from exchange.core.permissions import Perm, permission_required
+from exchange.core.uploads import upload_limit
 from exchange.workshops import imports, selectors, services
 from exchange.workshops.forms import (
     ImportMappingForm,
@@ -454,6 +455,7 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
 # Imports ----------------------------------------------------------------------------------
 
 
+@upload_limit("WORKSHOPS_IMPORT_MAX_BYTES")
 @permission_required(Perm.MANAGE_WORKSHOPS)
 def import_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     workshop = _managed_workshop(request, slug, pk)
@@ -474,6 +476,9 @@ def import_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+IMPORT_STARTED = (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE)
+
+
 def _upload_or_404(request: HttpRequest, token: str) -> ImportUpload:
     upload = imports.import_upload_get(actor=request.user, token=token)
     if upload is None:
@@ -484,7 +489,7 @@ def _upload_or_404(request: HttpRequest, token: str) -> ImportUpload:
 @permission_required(Perm.MANAGE_WORKSHOPS)
 def import_columns(request: HttpRequest, token: str) -> HttpResponse:
     upload = _upload_or_404(request, token)
-    if upload.state not in (ImportState.UPLOADED, ImportState.FAILED) or not upload.file:
+    if upload.state in IMPORT_STARTED or not upload.file:
         return redirect("workshops:import_status", token=upload.token)
     workshop = upload.workshop
     prompts = list(Prompt.objects.filter(workshop=workshop))
@@ -526,28 +531,27 @@ def _guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
+@never_cache
 @permission_required(Perm.MANAGE_WORKSHOPS)
 def import_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """What importing would do, once the check task has read the file (the page waits)."""
     upload = _upload_or_404(request, token)
-    if upload.state in (ImportState.QUEUED, ImportState.RUNNING, ImportState.DONE):
+    if upload.state in IMPORT_STARTED:
         return redirect("workshops:import_status", token=upload.token)
     if not upload.file:
         # Deleted after a failed import or when left too long: the status page says so.
         return redirect("workshops:import_status", token=upload.token)
-    if not upload.mapping:
+    if upload.state not in (ImportState.CHECKING, ImportState.CHECKED):
         return redirect("workshops:import_columns", token=upload.token)
     problem = ""
-    if request.method == "POST":
+    if request.method == "POST" and upload.state == ImportState.CHECKED:
         try:
             imports.import_queue(actor=request.user, upload=upload)
         except imports.ImportFileError as error:
             problem = error.message
         else:
             return redirect("workshops:import_status", token=upload.token)
-    try:
-        check = imports.import_check(upload=upload)
-    except imports.ImportFileError as error:
-        check, problem = None, error.message
+    check = imports.import_check_summary(upload=upload)
     return render(
         request,
         "workshops/import_preview.html",
@@ -555,8 +559,8 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "upload": upload,
             "workshop": upload.workshop,
             "check": check,
-            "preview": imports.preview_rows(check) if check is not None and check.ok else [],
-            "problem": problem,
+            "problem": problem or (check.problem if check is not None else ""),
+            "checking": check is None,
         },
     )
 
@@ -579,6 +583,7 @@ def import_status(request: HttpRequest, token: str) -> HttpResponse:
 # Tools and resources ----------------------------------------------------------------------
 
 
+@upload_limit("EXAMPLE_ATTACHMENT_MAX_BYTES")
 @permission_required(Perm.MANAGE_WORKSHOPS)
 def resource_create(request: HttpRequest, slug: str) -> HttpResponse:
     series = _managed_series(request, slug)

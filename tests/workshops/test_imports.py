@@ -275,13 +275,14 @@ def test_size_and_row_limits(facilitator, workshop, settings):
     assert "more than 2 rows" in error.value.message
 
 
-def test_huge_cells_are_errors_not_crashes(facilitator, workshop):
-    content = ("Answer\n" + '"' + "word " * 400_000 + '"\n').encode()
+def test_long_answers_are_errors_naming_their_row(facilitator, workshop):
+    content = ("Answer\n" + '"' + "word " * 2_000 + '"\n').encode()
     prompt = Prompt.objects.create(workshop=workshop, text="Keep?", position=0)
     upload = _mapped(facilitator, workshop, content, {"text": "Answer", "prompt_id": prompt.pk})
 
     check = imports.import_check(upload=upload)
     assert not check.ok
+    assert "Row 2, column “Answer”" in str(check.errors[0])
     assert "characters long" in str(check.errors[0])
 
 

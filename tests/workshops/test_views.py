@@ -419,8 +419,11 @@ def test_import_preview_lists_errors_and_offers_no_import(facilitator_client, wo
         upload=SimpleUploadedFile("s.csv", b"Answer,Date\nFine,03/05/2026\n,04/05/2026\n"),
     )
     prompt = Prompt.objects.create(workshop=workshop, text="Keep?", position=0)
-    upload.mapping = {"text": "Answer", "date": "Date", "prompt_id": prompt.pk}
-    upload.save()
+    imports.import_mapping_set(
+        actor=workshop.series.facilitators.get(),
+        upload=upload,
+        mapping={"text": "Answer", "date": "Date", "prompt_id": prompt.pk},
+    )
 
     response = facilitator_client.get(
         reverse("workshops:import_preview", kwargs={"token": upload.token})
@@ -434,7 +437,7 @@ def test_import_preview_lists_errors_and_offers_no_import(facilitator_client, wo
     )
     assert response.status_code == 200
     upload.refresh_from_db()
-    assert upload.state == ImportState.UPLOADED
+    assert upload.state == ImportState.CHECKED
 
 
 def test_import_upload_refuses_bad_files_with_an_error_summary(facilitator_client, workshop):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from exchange.core.uploads import upload_limit
 from exchange.examples import services
 from exchange.examples.forms import ExampleForm
 from exchange.examples.models import Attachment, Campaign, Example, ExampleStatus
@@ -44,6 +45,7 @@ def _after_save(request: HttpRequest, example: Example, *, to_preview: bool) -> 
     return redirect("examples:edit", pk=example.pk)
 
 
+@upload_limit("EXAMPLE_ATTACHMENT_MAX_BYTES", files="EXAMPLE_MAX_ATTACHMENTS")
 @login_required
 def example_create(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, slug=slug)
@@ -75,6 +77,7 @@ def example_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@upload_limit("EXAMPLE_ATTACHMENT_MAX_BYTES", files="EXAMPLE_MAX_ATTACHMENTS")
 @login_required
 def example_edit(request: HttpRequest, pk: int) -> HttpResponse:
     example = _own_example(request, pk)
