@@ -264,7 +264,7 @@ POST_MATRIX: list[Row] = [
     Row("workshops:import_columns", "upload", (LOGIN, 403, 403, 403, 403, 200, 200)),
     Row("workshops:import_columns", "other_upload", (LOGIN, 403, 403, 403, 403, 404, 200)),
     Row("workshops:import_preview", "upload", (LOGIN, 403, 403, 403, 403, DONE, DONE)),
-    Row("workshops:import_preview", "other_upload", (LOGIN, 403, 403, 403, 403, 404, 200)),
+    Row("workshops:import_preview", "other_upload", (LOGIN, 403, 403, 403, 403, 404, DONE)),
     Row("workshops:resource_create", "series", (LOGIN, 403, 403, 403, 403, DONE, DONE), RESOURCE),
     Row("workshops:resource_create", "other_series", (LOGIN, 403, 403, 403, 403, 403, DONE), RESOURCE),
     Row("workshops:resource_delete", "resource", (LOGIN, 403, 403, 403, 403, DONE, DONE)),
