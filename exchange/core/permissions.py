@@ -9,6 +9,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 
@@ -92,20 +93,30 @@ P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponse)
 
 
-def permission_holder_emails(perm: Perm) -> list[str]:
-    """Addresses of every active user holding `perm` (by group, directly, or as superuser)."""
+def permission_holders(perm: Perm) -> QuerySet[Any]:
+    """Every active user holding `perm` (by group, directly, or as superuser), once each."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
     from django.db.models import Q
 
     app_label, codename = perm.split(".")
-    permission = Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    ).first()
-    who = Q(is_superuser=True)
-    if permission is not None:
-        who |= Q(groups__permissions=permission) | Q(user_permissions=permission)
-    users = get_user_model().objects.filter(who, is_active=True).exclude(email="")
+    holds = (
+        Q(is_superuser=True)
+        | Q(
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
+        | Q(
+            user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+        )
+    )
+    users = get_user_model().objects.filter(holds, is_active=True)
+    # Through a subquery: the joins above would repeat a person holding it more than one way.
+    return get_user_model().objects.filter(pk__in=users.values("pk"))
+
+
+def permission_holder_emails(perm: Perm) -> list[str]:
+    """Addresses of every active user holding `perm`."""
+    users = permission_holders(perm).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
 

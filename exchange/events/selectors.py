@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from exchange.core.permissions import Perm
+from exchange.core.permissions import Perm, permission_holders
 from exchange.core.tokens import token_digest
 from exchange.events.models import (
     ACTIVE_STATES,
@@ -314,22 +314,9 @@ def event_team(*, event: Event) -> list[Any]:
 
 def organiser_candidates(*, event: Event) -> QuerySet[Any]:
     """People holding the Organiser role (or administrators) not yet on the event's team."""
-    from django.contrib.auth import get_user_model
-
-    app_label, codename = str(Perm.MANAGE_EVENTS).split(".")
-    permission = Q(
-        groups__permissions__codename=codename,
-        groups__permissions__content_type__app_label=app_label,
-    ) | Q(
-        user_permissions__codename=codename,
-        user_permissions__content_type__app_label=app_label,
-    )
     return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(permission | Q(is_superuser=True))
+        permission_holders(Perm.MANAGE_EVENTS)
         .exclude(organised_events=event)
-        .distinct()
         .order_by("display_name", "pk")
     )
 

@@ -7,6 +7,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -272,64 +273,58 @@ class ExampleForm(forms.Form):
         }
 
 
-class RejectForm(forms.Form):
-    reason = forms.CharField(
+StrOrPromise = str | Promise
+
+
+def _moderator_note(
+    *, label: StrOrPromise, help_text: StrOrPromise, required: StrOrPromise, too_long: StrOrPromise
+) -> forms.CharField:
+    """A moderator's note that is emailed to the author (a reason or a request)."""
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=help_text,
+        error_messages={"required": required, "max_length": too_long},
+    )
+
+
+class _ModeratorNoteForm(forms.Form):
+    """Rendered inside the review page's own form (no tag, no second CSRF field)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.label_size = Size.SMALL
+
+
+class RejectForm(_ModeratorNoteForm):
+    reason = _moderator_note(
         label=_("Reason for rejecting"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
         help_text=_("The author is emailed this reason."),
-        error_messages={
-            "required": _("Enter the reason for rejecting the example"),
-            "max_length": _("The reason must be 2000 characters or fewer"),
-        },
+        required=_("Enter the reason for rejecting the example"),
+        too_long=_("The reason must be 2000 characters or fewer"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.label_size = Size.SMALL
 
-
-class TakeDownForm(forms.Form):
-    reason = forms.CharField(
+class TakeDownForm(_ModeratorNoteForm):
+    reason = _moderator_note(
         label=_("Reason for taking it down"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
         help_text=_("The author is emailed this reason and sees it on the example."),
-        error_messages={
-            "required": _("Enter the reason for taking the example down"),
-            "max_length": _("The reason must be 2000 characters or fewer"),
-        },
+        required=_("Enter the reason for taking the example down"),
+        too_long=_("The reason must be 2000 characters or fewer"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.label_size = Size.SMALL
 
-
-class RequestChangesForm(forms.Form):
-    message = forms.CharField(
+class RequestChangesForm(_ModeratorNoteForm):
+    message = _moderator_note(
         label=_("What should the author change?"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
         help_text=_("The author is emailed this message and can then change the example."),
-        error_messages={
-            "required": _("Enter what the author should change"),
-            "max_length": _("The message must be 2000 characters or fewer"),
-        },
+        required=_("Enter what the author should change"),
+        too_long=_("The message must be 2000 characters or fewer"),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.label_size = Size.SMALL
 
 
 class AuditFilterForm(forms.Form):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from exchange.core.permissions import Perm
+from exchange.core.permissions import Perm, permission_holders
 from exchange.workshops.models import (
     ImportBatch,
     Prompt,
@@ -106,22 +106,7 @@ def series_team(*, series: WorkshopSeries) -> list[Any]:
 
 def facilitator_list() -> QuerySet[Any]:
     """Active people who may join a series' team: those holding the facilitators' permission."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    app_label, codename = Perm.MANAGE_WORKSHOPS.split(".")
-    permission = Permission.objects.filter(
-        content_type__app_label=app_label, codename=codename
-    ).first()
-    who = Q(is_superuser=True)
-    if permission is not None:
-        who |= Q(groups__permissions=permission) | Q(user_permissions=permission)
-    users = get_user_model().objects.filter(who, is_active=True)
-    return (
-        get_user_model()
-        .objects.filter(pk__in=users.values("pk"))
-        .order_by("display_name", "email", "pk")
-    )
+    return permission_holders(Perm.MANAGE_WORKSHOPS).order_by("display_name", "email", "pk")
 
 
 def workshop_get(*, series_slug: str, pk: int) -> Workshop:
