@@ -58,7 +58,9 @@ class SourcesForm(forms.Form):
     examples = forms.BooleanField(label=_("Published examples"), required=False)
     comments = forms.BooleanField(label=_("Published comments on examples"), required=False)
     improvements = forms.BooleanField(
-        label=_("Suggestions for further improvement after events"), required=False
+        label=_("Suggestions for further improvement after events"),
+        help_text=_("From the events whose sessions held the chosen series' workshops."),
+        required=False,
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:

@@ -97,7 +97,7 @@ def _sources_series(*, actor: Any, sources: dict[str, Any]) -> set[int]:
     """The series the sources read reflections of; each must be one the actor facilitates
     (administrators: any), whatever was posted."""
     from exchange.workshops.models import Prompt, Workshop, WorkshopSeries
-    from exchange.workshops.selectors import series_managed_by
+    from exchange.workshops.selectors import manages_every_series, series_managed_by
 
     rows = {
         "series": WorkshopSeries.objects.filter(pk__in=sources["series"]).values_list("pk", "pk"),
@@ -129,7 +129,22 @@ def _sources_series(*, actor: Any, sources: dict[str, Any]) -> set[int]:
                 _("Choose only workshop series and workshops you facilitate"),
                 field="series" if name == "series" else "workshops",
             )
-    return set().union(*found.values())
+    series_ids = set().union(*found.values())
+    # Suggestions are read from the events that held the series' workshops (sources.py); with
+    # no series that would be every event's, which only an administrator may read.
+    if sources["improvements"] and not series_ids and not manages_every_series(actor):
+        raise SynthesisError(
+            _(
+                "Suggestions after events are read from the events of your workshops: "
+                "choose a workshop series or workshop too"
+            ),
+            field="improvements",
+        )
+    return series_ids
+
+
+def _series_ids(synthesis: Synthesis) -> list[int]:
+    return list(synthesis.series.values_list("pk", flat=True))
 
 
 def _clean_sources(sources: dict[str, Any]) -> dict[str, Any]:
@@ -278,7 +293,7 @@ def synthesis_run(*, synthesis_id: int) -> str:
         synthesis.progress, synthesis.progress_message = PROGRESS_STEPS["reading"]
         synthesis.save(update_fields=["status", "run_started_at", "progress", "progress_message"])
     try:
-        texts = list(source_texts(synthesis.sources))
+        texts = list(source_texts(synthesis.sources, series_ids=_series_ids(synthesis)))
         if synthesis.run_mode == RunMode.INCREMENTAL:
             _run_incremental(synthesis, texts)
         else:

@@ -60,8 +60,13 @@ def _redacted(text: str) -> str:
     return redact(text)[0]
 
 
-def source_texts(sources: dict[str, Any]) -> Iterator[SourceText]:
-    """Every text the sources describe, redacted; the date range applies to every kind."""
+def source_texts(sources: dict[str, Any], *, series_ids: list[int]) -> Iterator[SourceText]:
+    """Every text the sources describe, redacted; the date range applies to every kind.
+
+    Suggestions after events come from the events whose sessions held workshops of
+    `series_ids` (the synthesis' series); from every event only when it reads no series, which
+    only an administrator may create (services._sources_series).
+    """
     date_from = _parse_day(sources.get("date_from"))
     date_to = _parse_day(sources.get("date_to"))
     if reads_reflections(sources):
@@ -101,9 +106,12 @@ def source_texts(sources: dict[str, Any]) -> Iterator[SourceText]:
     if sources.get("improvements"):
         from exchange.events.models import Improvement
 
-        improvements = Improvement.objects.values_list(
-            "pk", "text", "created_at", "session__event__title"
-        )
+        suggestions = Improvement.objects.all()
+        if series_ids:
+            suggestions = suggestions.filter(
+                session__event__sessions__workshops__series__in=series_ids
+            ).distinct()
+        improvements = suggestions.values_list("pk", "text", "created_at", "session__event__title")
         for pk, text, created_at, event_title in improvements.iterator():
             day = _day(created_at)
             if _in_range(day, date_from, date_to):

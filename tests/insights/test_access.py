@@ -422,3 +422,42 @@ def time_travel(moment: dt.datetime):
     import time_machine
 
     return time_machine.travel(moment, tick=False)
+
+
+def test_a_facilitator_cannot_read_every_events_suggestions(owner):
+    """Suggestions after events were readable by any facilitator, from every event."""
+    with pytest.raises(SynthesisError) as error:
+        services.synthesis_create(
+            actor=owner, title="Every suggestion", sources={"improvements": True}
+        )
+
+    assert error.value.field == "improvements"
+    assert not Synthesis.objects.exists()
+
+
+def test_suggestions_come_from_the_events_of_the_series_workshops(owner):
+    from exchange.events.models import Improvement
+    from exchange.insights.sources import source_texts
+    from tests.events.factories import SessionFactory
+
+    series = WorkshopSeriesFactory(facilitators=[owner])
+    ours, theirs = SessionFactory(), SessionFactory()
+    WorkshopFactory(series=series, session=ours)
+    kept = Improvement.objects.create(session=ours, text="Start the day with a huddle")
+    Improvement.objects.create(session=theirs, text="Another event's private suggestion")
+
+    texts = list(
+        source_texts({"series": [series.pk], "improvements": True}, series_ids=[series.pk])
+    )
+
+    assert [(t.kind, t.source_id) for t in texts if t.kind == "improvement"] == [
+        ("improvement", kept.pk)
+    ]
+
+
+def test_an_administrator_may_read_every_events_suggestions():
+    synthesis = services.synthesis_create(
+        actor=AdminFactory(), title="Every suggestion", sources={"improvements": True}
+    )
+
+    assert synthesis.sources["improvements"] is True

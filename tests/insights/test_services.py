@@ -262,10 +262,21 @@ def test_other_sources_are_read_and_redacted(facilitator):
     improvement = Improvement.objects.create(
         session=session, text="Call 07700 900456 for the notes", user=None
     )
+    # Suggestions are read from the events that held the series' workshops.
+    series = series_create()
+    series.facilitators.add(facilitator)
+    workshop = workshop_create(series)
+    workshop.session = session
+    workshop.save(update_fields=["session"])
     synthesis = services.synthesis_create(
         actor=facilitator,
         title="Everything",
-        sources={"examples": True, "comments": True, "improvements": True},
+        sources={
+            "series": [series.pk],
+            "examples": True,
+            "comments": True,
+            "improvements": True,
+        },
     )
 
     run_synthesis(facilitator, synthesis)
