@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exchange.core.permissions import Role
 from exchange.events import services
 from exchange.events.models import Mode, PromotionPolicy
 from tests.events.factories import EventFactory, SessionFactory
@@ -116,3 +117,17 @@ def test_withdrawing_a_switch_request_sends_nothing(sent):
     request = seated.switch_request
 
     assert sent(lambda: services.booking_cancel(user=seated.user, booking=request)) == []
+
+
+def test_a_cancellation_by_the_organisers_says_who_cancelled(sent):
+    session = SessionFactory(title="Virtual wards: what stays")
+    organiser = UserFactory(roles=[Role.ORGANISER])
+    session.event.organisers.add(organiser)
+    booking = book(session)
+
+    [message] = sent(
+        lambda: services.booking_cancel(user=organiser, booking=booking, by_organiser=True)
+    )
+
+    assert message.to == [booking.user.email]
+    assert "The organisers have cancelled your booking" in message.body
