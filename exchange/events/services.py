@@ -247,6 +247,9 @@ def bookings_create(
                 ) from error
             bookings.append(booking)
         _notify_on_commit(b.pk for b in bookings if b.state == BookingState.CONFIRMED)
+        _notify_on_commit(
+            (b.pk for b in bookings if b.state == BookingState.WAITLISTED), kind="waitlisted"
+        )
         return bookings
 
 
@@ -399,16 +402,20 @@ def _promote(session: Session, mode: str, *, now: dt.datetime) -> list[Booking]:
                 waiting.offer_expires_at = now + session.event.offer_duration
                 waiting.save(update_fields=["state", "offer_expires_at", "updated_at"])
                 audit_log(actor=None, action="booking.offer", target=waiting)
+                _notify_on_commit([waiting.pk], kind="offered")
             else:
-                released = _confirm(waiting)
+                released = _confirm(waiting, kind="promoted")
                 if released is not None:
                     pending_modes.append(released)
             promoted.append(waiting)
     return promoted
 
 
-def _confirm(booking: Booking) -> str | None:
-    """Confirm a booking; if it was a switch, cancel the old place and return its mode."""
+def _confirm(booking: Booking, *, kind: str = "confirmed") -> str | None:
+    """Confirm a booking; if it was a switch, cancel the old place and return its mode.
+
+    `kind` is the email the person gets: "promoted" when a place came free while they waited.
+    """
     released_mode = None
     old = booking.replaces
     if old is not None:
@@ -425,16 +432,19 @@ def _confirm(booking: Booking) -> str | None:
     booking.offer_expires_at = None
     booking.save()
     audit_log(actor=None, action="booking.confirm", target=booking)
-    _notify_on_commit([booking.pk])
+    _notify_on_commit([booking.pk], kind=kind)
     return released_mode
 
 
-def _notify_on_commit(booking_ids: Iterable[int]) -> None:
+def _notify_on_commit(booking_ids: Iterable[int], *, kind: str = "confirmed") -> None:
+    """Queue a booking email of `kind` (see `booking_confirmation_send`) after the commit."""
     from exchange.events.tasks import booking_confirmation_send
 
     for booking_id in list(booking_ids):
         transaction.on_commit(
-            lambda booking_id=booking_id: booking_confirmation_send.enqueue(booking_id=booking_id)
+            lambda booking_id=booking_id: booking_confirmation_send.enqueue(
+                booking_id=booking_id, kind=kind
+            )
         )
 
 
@@ -444,6 +454,11 @@ def booking_switch_mode(*, user: Any, booking: Booking, mode: str) -> Booking:
     If the new mode has a free seat the person moves at once (the old seat is passed on).
     Otherwise they join the new mode's waiting list and KEEP their current place until a seat
     comes free; returns the booking that now represents the request.
+
+    The same holds for someone still waiting: they keep their place in the old queue while
+    they wait in the new one. Whichever comes first wins: a seat in the new mode cancels the
+    old waiting-list booking; a seat in the old mode is theirs, and they go on waiting to
+    switch exactly as if they had switched from a confirmed place.
     """
     with _seat_transaction():
         booking, session = _booking_locked(booking)
@@ -458,25 +473,6 @@ def booking_switch_mode(*, user: Any, booking: Booking, mode: str) -> Booking:
         existing = Booking.objects.filter(replaces=booking, state=BookingState.WAITLISTED).first()
         if existing is not None:
             raise BookingError(_("You are already waiting to switch."))
-        if booking.state == BookingState.WAITLISTED:
-            # Nothing to keep: move to the back of the other queue (or straight to a seat).
-            booking.state = BookingState.CANCELLED
-            booking.cancel_reason = "switched"
-            booking.save(update_fields=["state", "cancel_reason", "updated_at"])
-            state, ahead = _seat_or_queue(session, mode)
-            new = Booking.objects.create(
-                user=booking.user,
-                session=session,
-                mode=mode,
-                state=state,
-                access_needs=booking.access_needs,
-                dietary_requirements=booking.dietary_requirements,
-            )
-            new.ahead = ahead
-            audit_log(actor=user, action="booking.switch", target=new, state=new.state)
-            if new.state == BookingState.CONFIRMED:
-                _notify_on_commit([new.pk])
-            return new
         state, ahead = _seat_or_queue(session, mode)
         new = Booking.objects.create(
             user=booking.user,
@@ -493,6 +489,8 @@ def booking_switch_mode(*, user: Any, booking: Booking, mode: str) -> Booking:
             released = _confirm(new)
             if released:
                 _promote(session, released, now=now)
+        else:
+            _notify_on_commit([new.pk], kind="waitlisted")
         return new
 
 
@@ -522,6 +520,9 @@ def booking_cancel(*, user: Any, booking: Booking, by_organiser: bool = False) -
             state=BookingState.CANCELLED, cancel_reason="cancelled", offer_expires_at=None
         )
         audit_log(actor=user, action="booking.cancel", target=booking)
+        if booking.replaces_id is None:
+            # Withdrawing a switch request changes nothing the person holds: no email.
+            _notify_on_commit([booking.pk], kind="cancelled")
         if freed:
             now = timezone.now()
             for mode in session.modes:
@@ -579,6 +580,11 @@ def offers_expire(*, now: dt.datetime | None = None) -> int:
                     update_fields=["state", "cancel_reason", "offer_expires_at", "updated_at"]
                 )
                 audit_log(actor=None, action="booking.offer_expire", target=booking)
+                # Someone who was waiting to switch away from this place still wants the
+                # other mode: their request stays in that queue on its own.
+                Booking.objects.filter(replaces=booking, state__in=ACTIVE_STATES).update(
+                    replaces=None
+                )
             expired += len(stale)
             for mode in session.modes:
                 _promote(session, mode, now=now)

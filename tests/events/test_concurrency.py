@@ -193,6 +193,31 @@ def test_switch_race_moves_exactly_the_free_seats(people):
         }
 
 
+def test_switch_race_from_a_waiting_list_keeps_every_old_place_not_yet_replaced(people):
+    """Issue 16: people waiting who switch keep their old place until the new one comes."""
+    event = EventFactory()
+    for _ in range(5):
+        session = SessionFactory(event=event, capacity_in_person=0, capacity_online=SEATS)
+        bookings = seed(session, people, seats=0)
+
+        results = run_together(
+            WORKERS,
+            lambda i, bookings=bookings: services.booking_switch_mode(
+                user=people[i], booking=bookings[i], mode=Mode.ONLINE
+            ),
+        )
+
+        assert not [r for r in results if isinstance(r, Exception)]
+        assert held(session, Mode.ONLINE) == {
+            BookingState.CONFIRMED: SEATS,
+            BookingState.WAITLISTED: WORKERS - SEATS,
+        }
+        assert held(session, Mode.IN_PERSON) == {
+            BookingState.WAITLISTED: WORKERS - SEATS,
+            BookingState.CANCELLED: SEATS,
+        }
+
+
 def test_cancel_race_promotes_exactly_one_person_per_freed_seat(people):
     event = EventFactory()
     for _ in range(REPEATS):

@@ -252,7 +252,7 @@ def test_switch_to_a_full_mode_waits_and_keeps_the_current_place():
     assert state(in_person_waiter) == BookingState.CONFIRMED
 
 
-def test_switching_a_waitlisted_booking_moves_it_to_the_other_queue():
+def test_switching_a_waitlisted_booking_to_a_free_mode_moves_at_once():
     session = SessionFactory(capacity_in_person=0, capacity_online=1)
     waiter = book(session)
     moved = services.booking_switch_mode(user=waiter.user, booking=waiter, mode=Mode.ONLINE)
@@ -432,7 +432,9 @@ def test_waitlisted_booking_gets_no_confirmation(mailoutbox, django_capture_on_c
     session = SessionFactory(capacity_in_person=0)
     with django_capture_on_commit_callbacks(execute=True):
         book(session)
-    assert mailoutbox == []
+    # Only the waiting-list email (tests/events/test_emails.py), never "confirmed".
+    assert [m.subject.startswith("You are on the waiting list") for m in mailoutbox] == [True]
+    assert not mailoutbox[0].attachments
 
 
 def test_reminder_the_day_before_is_sent_once(mailoutbox, django_capture_on_commit_callbacks):
@@ -535,3 +537,65 @@ def test_one_statement_booking_writes_what_the_orm_path_writes(capacity_in_perso
 
     quick, plain = _book_each_way(scenario)
     assert quick == plain
+
+
+def test_switching_from_a_waiting_list_keeps_the_old_place_until_the_new_one_comes():
+    """Issue 16: the page promises "keep your current place" to people waiting too."""
+    session = SessionFactory(capacity_in_person=1, capacity_online=1)
+    book(session)
+    online = book(session, Mode.ONLINE)
+    waiter, behind = book(session), book(session)
+
+    request = services.booking_switch_mode(user=waiter.user, booking=waiter, mode=Mode.ONLINE)
+
+    assert request.state == BookingState.WAITLISTED
+    assert request.replaces_id == waiter.pk
+    assert state(waiter) == BookingState.WAITLISTED
+    fresh = Booking.objects.get
+    assert selectors.waitlist_position(fresh(pk=waiter.pk)) == 1  # still first in the old queue
+    assert selectors.waitlist_position(fresh(pk=behind.pk)) == 2
+    with pytest.raises(services.BookingError, match="already waiting"):
+        services.booking_switch_mode(user=waiter.user, booking=waiter, mode=Mode.ONLINE)
+
+    # A place comes free in the new mode: the switch completes and the old place goes.
+    services.booking_cancel(user=online.user, booking=online)
+
+    assert state(request) == BookingState.CONFIRMED
+    assert state(waiter) == BookingState.CANCELLED
+    assert selectors.waitlist_position(fresh(pk=behind.pk)) == 1
+
+
+def test_a_place_in_the_old_mode_first_is_taken_and_the_switch_keeps_waiting():
+    session = SessionFactory(capacity_in_person=1, capacity_online=1)
+    seated = book(session)
+    online = book(session, Mode.ONLINE)
+    waiter = book(session)
+    request = services.booking_switch_mode(user=waiter.user, booking=waiter, mode=Mode.ONLINE)
+
+    services.booking_cancel(user=seated.user, booking=seated)
+
+    assert state(waiter) == BookingState.CONFIRMED
+    assert state(request) == BookingState.WAITLISTED
+    # Later the online place comes: they switch and the in-person place is passed on.
+    next_in_person = book(session)
+    services.booking_cancel(user=online.user, booking=online)
+    assert state(request) == BookingState.CONFIRMED
+    assert state(waiter) == BookingState.CANCELLED
+    assert state(next_in_person) == BookingState.CONFIRMED
+
+
+def test_an_expired_offer_leaves_the_switch_request_waiting_on_its_own():
+    event = EventFactory(promotion_policy=PromotionPolicy.OFFER)
+    session = SessionFactory(event=event, capacity_in_person=1, capacity_online=1)
+    seated = book(session)
+    book(session, Mode.ONLINE)
+    waiter = book(session)
+    request = services.booking_switch_mode(user=waiter.user, booking=waiter, mode=Mode.ONLINE)
+    services.booking_cancel(user=seated.user, booking=seated)
+    assert state(waiter) == BookingState.OFFERED
+
+    services.offers_expire(now=timezone.now() + dt.timedelta(days=2))
+
+    assert state(waiter) == BookingState.CANCELLED
+    request.refresh_from_db()
+    assert (request.state, request.replaces_id) == (BookingState.WAITLISTED, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import icalendar
 import pytest
@@ -410,3 +411,34 @@ def test_my_bookings_query_count_does_not_grow(client, django_assert_max_num_que
     with django_assert_max_num_queries(10):
         response = client.get(reverse("events:mine"))
     assert response.content.decode().count("number 1 on the waiting list") == 6
+
+
+def test_booking_cards_show_the_session_and_event_titles_as_separate_elements(client):
+    """Issue 16: "Virtual wards: what stays Keeping the gains…" ran together in one heading."""
+    event = EventFactory(title="Keeping the gains")
+    booking = book(SessionFactory(event=event, title="Virtual wards: what stays"))
+    client.force_login(booking.user)
+
+    html = client.get(reverse("events:mine")).content.decode()
+
+    card = html[html.index(f'id="booking-{booking.pk}"') :]
+    heading = re.search(r'<h2 class="govuk-summary-card__title">(.*?)</h2>', card, re.S)
+    assert heading.group(1).strip() == "Virtual wards: what stays"
+    assert re.search(r"<p[^>]*>\s*Keeping the gains\s*</p>", card)
+
+
+def test_switch_page_for_someone_waiting_says_what_happens_to_their_place(client, session):
+    session.capacity_in_person = 1
+    session.capacity_online = 1
+    session.save()
+    book(session)
+    book(session, Mode.ONLINE)
+    waiter = book(session)
+    client.force_login(waiter.user)
+
+    page = client.get(reverse("events:switch", kwargs={"pk": waiter.pk})).content.decode()
+
+    assert "keep your place on this one until you get a place" in page
+    client.post(reverse("events:switch", kwargs={"pk": waiter.pk}))
+    waiter.refresh_from_db()
+    assert waiter.state == BookingState.WAITLISTED
