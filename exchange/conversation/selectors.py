@@ -336,6 +336,7 @@ def private_comment_list(*, ids: list[int]) -> list[Comment]:
     comments = list(
         Comment.objects.filter(pk__in=ids)
         .select_related("author", "parent__author")
+        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
         .order_by("created_at", "pk")
     )
     for comment in comments:
