@@ -121,6 +121,8 @@ MATRIX = [
     Row("examples:withdraw", "submitted", (LOGIN, 404, 200, 404, 404, 404, 404)),
     Row("examples:withdraw", "published", (LOGIN, 404, 200, 404, 404, 404, 404)),
     Row("examples:withdraw", "draft", (LOGIN, 404, MINE, 404, 404, 404, 404)),
+    Row("examples:delete", "draft", (LOGIN, 404, 200, 404, 404, 404, 404)),
+    Row("examples:delete", "published", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("examples:attachment_delete", "draft_attachment", (LOGIN, 405, 405, 405, 405, 405, 405)),
     # Moderation: moderators and administrators.
     Row("examples:moderation_queue", "", (LOGIN, 403, 403, 200, 403, 403, 200)),
@@ -348,6 +350,7 @@ MATRIX = [
     Row("examples:detail", "withdrawn", (404, 404, 404, 200, 404, 404, 200)),
     Row("examples:edit", "other_draft", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("examples:preview", "other_draft", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("examples:delete", "other_draft", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("examples:withdraw", "other_published", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("examples:attachment_download", "other_draft_attachment", (404,) * 7),
     Row("examples:moderation_review", "other_draft", (LOGIN, 403, 403, 404, 403, 403, 404)),

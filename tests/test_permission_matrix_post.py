@@ -138,6 +138,9 @@ POST_MATRIX: list[Row] = [
     Row("examples:submit", "other_draft", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("examples:withdraw", "published", (LOGIN, 404, DONE, 404, 404, 404, 404)),
     Row("examples:withdraw", "other_published", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("examples:delete", "draft", (LOGIN, 404, DONE, 404, 404, 404, 404)),
+    Row("examples:delete", "published", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    Row("examples:delete", "other_draft", (LOGIN, 404, 404, 404, 404, 404, 404)),
     Row("examples:attachment_delete", "draft_attachment", (LOGIN, 404, DONE, 404, 404, 404, 404)),
     Row("examples:attachment_delete", "other_draft_attachment", (LOGIN, 404, 404, 404, 404, 404, 404)),
     # Moderation: moderators and administrators, of examples that have been submitted.

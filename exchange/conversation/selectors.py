@@ -336,6 +336,7 @@ def private_comment_list(*, ids: list[int]) -> list[Comment]:
     comments = list(
         Comment.objects.filter(pk__in=ids)
         .select_related("author", "parent__author")
+        .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
         .order_by("created_at", "pk")
     )
     for comment in comments:
@@ -372,27 +373,34 @@ def _moderates_comments(viewer: Any) -> bool:
     )
 
 
+def _has_open_flags() -> Exists:
+    return Exists(Flag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
+
+
+# Reported: published with open reports, or hidden by reports alone (the reports hid it, no
+# moderator has looked yet). A moderator's decision (restore, keep hidden) resolves them.
+_REPORTED = Q(state__in=[CommentState.VISIBLE, CommentState.HIDDEN]) & Q(_has_open_flags())
+_HIDDEN_CHECKED = Q(state=CommentState.HIDDEN) & ~Q(_has_open_flags())
+
+
 def moderation_comment_counts() -> dict[str, int]:
     return Comment.objects.aggregate(
         pending=Count("pk", filter=Q(state=CommentState.PENDING)),
-        hidden=Count("pk", filter=Q(state=CommentState.HIDDEN)),
-        flagged=Count(
-            "pk",
-            filter=Q(state=CommentState.VISIBLE)
-            & Q(Exists(Flag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))),
-        ),
+        hidden=Count("pk", filter=_HIDDEN_CHECKED),
+        flagged=Count("pk", filter=_REPORTED),
     )
 
 
 def moderation_comment_list(*, view: str) -> QuerySet[Comment]:
-    """Comments for the moderation list: pending, hidden, or visible with open reports."""
+    """Comments for the moderation list: pending; reported (published with open reports, or
+    hidden by reports and not yet looked at); or hidden after a moderator's decision."""
     comments = Comment.objects.select_related("author", "discussion__content_type").annotate(
         open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True))
     )
     if view == "hidden":
-        comments = comments.filter(state=CommentState.HIDDEN)
+        comments = comments.filter(_HIDDEN_CHECKED)
     elif view == "flagged":
-        comments = comments.filter(state=CommentState.VISIBLE, open_flags__gt=0)
+        comments = comments.filter(_REPORTED)
     else:
         comments = comments.filter(state=CommentState.PENDING)
     return comments.order_by("created_at", "pk")

@@ -413,10 +413,18 @@ def comment_flag(*, actor: Any, comment: Comment, reason: str, note: str = "") -
 def comment_hide(*, actor: Any, comment: Comment, reason: str = "") -> Comment:
     _check_moderator(actor)
     comment = _lock(comment)
+    open_flags = comment.flags.filter(resolved_at__isnull=True)
+    if comment.state == CommentState.HIDDEN and open_flags.exists():
+        # Hidden by reports alone: the moderator keeps it hidden, which settles the reports.
+        open_flags.update(resolved_at=timezone.now())
+        audit_log(actor=actor, action="comment.hide", target=comment, reason=reason)
+        return comment
     if comment.state not in {CommentState.VISIBLE, CommentState.PENDING}:
         raise ConversationError(_("Only a published or waiting comment can be hidden"))
     comment.state = CommentState.HIDDEN
     comment.save(update_fields=["state"])
+    # A moderator has looked: any reports on it are settled.
+    open_flags.update(resolved_at=timezone.now())
     audit_log(actor=actor, action="comment.hide", target=comment, reason=reason)
     _hidden_email(comment, reason=reason or str(_("It breaks the comments policy")))
     _discussion_changed(comment.discussion)

@@ -376,6 +376,29 @@ def example_withdraw(*, actor: Any, example: Example) -> Example:
     return example
 
 
+@transaction.atomic
+def example_delete_draft(*, actor: Any, example: Example) -> None:
+    """The author deletes their own draft, with its attachments; the files go when committed.
+
+    Only a draft: anything a moderator has seen is withdrawn instead, so its history stays.
+    """
+    _check_author(actor=actor, example=example)
+    example = _lock(example)
+    if example.status != ExampleStatus.DRAFT:
+        raise ExampleStateError(_("You can only delete a draft"))
+    files = [attachment.file for attachment in example.attachments.all()]
+    audit_log(
+        actor=actor,
+        action="example.delete_draft",
+        target=example,
+        title=example.title,
+        attachments=len(files),
+    )
+    example.delete()
+    for file in files:
+        transaction.on_commit(partial(file.delete, save=False))
+
+
 # Moderation --------------------------------------------------------------------------------
 
 

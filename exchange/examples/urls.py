@@ -16,6 +16,7 @@ urlpatterns = [
     path("examples/<int:pk>/preview/", submission.example_preview, name="preview"),
     path("examples/<int:pk>/submit/", submission.example_submit, name="submit"),
     path("examples/<int:pk>/withdraw/", submission.example_withdraw, name="withdraw"),
+    path("examples/<int:pk>/delete/", submission.example_delete, name="delete"),
     path(
         "examples/<int:pk>/attachments/<int:attachment_pk>/delete/",
         submission.attachment_delete,

@@ -3,6 +3,7 @@ imports from survey files, and the tools and resources of a series."""
 
 from __future__ import annotations
 
+import io
 import secrets
 from typing import Any
 
@@ -424,6 +425,7 @@ def wall(request: HttpRequest, code: str) -> HttpResponse:
     workshop = _joined_workshop(code)
     context = _wall_context(request, workshop)
     context["prompts"] = selectors.open_prompts(workshop=workshop)
+    context["join_address"] = settings.SITE_URL.rstrip("/") + reverse("workshops:join")
     return render(request, "workshops/wall.html", context)
 
 
@@ -440,14 +442,22 @@ def join_qr(request: HttpRequest, code: str) -> HttpResponse:
         reverse("workshops:join_workshop", kwargs={"code": workshop.join_code})
     )
     qr = segno.make(url, error="m")
-    svg = qr.svg_inline(
+    buffer = io.BytesIO()
+    # A standalone SVG file (served to an <img>) needs its namespace declared, else
+    # browsers refuse to draw it; svg_inline() leaves it out, for embedding in HTML.
+    qr.save(
+        buffer,
+        kind="svg",
         scale=8,
         border=2,
         title=_("QR code to join %(workshop)s") % {"workshop": workshop.title},
         svgclass=None,
         lineclass=None,
+        xmldecl=False,
+        svgns=True,
+        encoding="utf-8",
     )
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

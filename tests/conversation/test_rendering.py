@@ -175,6 +175,15 @@ def test_comments_only_their_author_sees_never_reach_others(published_example, d
     for who in (other_client, anonymous):
         assert "Shouted words" not in page(who, published_example)
 
+    reported = CommentFactory(
+        discussion=discussion, author=newcomer, body="Reported words", state="visible"
+    )
+    for user in UserFactory.create_batch(3):
+        services.comment_flag(actor=user, comment=reported, reason="spam")
+    own = article(page(newcomer_client, published_example), reported)
+    assert "Hidden after reports" in own
+    assert "Hidden by a moderator" not in own
+
 
 def test_the_edit_link_goes_when_the_edit_window_closes(published_example, discussion):
     author = UserFactory()

@@ -307,7 +307,7 @@ def test_moderator_sees_flagged_and_restores(client, published_example):
     client.force_login(ModeratorFactory())
     queue = client.get(reverse("examples:moderation_queue")).content.decode()
     assert reverse("conversation:moderation_list") in queue
-    html = client.get(reverse("conversation:moderation_list") + "?view=hidden").content.decode()
+    html = client.get(reverse("conversation:moderation_list") + "?view=flagged").content.decode()
     assert "Contested" in html
     assert "3 reports" in html
     client.post(reverse("conversation:moderation_restore", kwargs={"pk": comment.pk}))
@@ -449,3 +449,34 @@ def test_xss_corpus_through_the_form(client, published_example, commenter, via_r
         for name in ("conversation:comment_edit", "conversation:comment_delete"):
             html = client.get(reverse(name, kwargs={"pk": comment.pk})).content.decode()
             assert active_content(html)[0] == []
+
+
+def test_comment_hidden_by_reports_waits_under_reported_and_is_counted(client, published_example):
+    comment = CommentFactory(
+        discussion=DiscussionFactory(example=published_example), body="Hidden by reports"
+    )
+    for user in UserFactory.create_batch(3):
+        services.comment_flag(actor=user, comment=comment, reason="spam")
+    comment.refresh_from_db()
+    assert comment.state == CommentState.HIDDEN
+    client.force_login(ModeratorFactory())
+    url = reverse("conversation:moderation_list")
+
+    reported = client.get(url + "?view=flagged").content.decode()
+    assert "Hidden by reports" in reported
+    assert "Hidden after 3 reports" in reported
+    assert "Hidden by a moderator" not in reported
+    assert "Reported (1)" in reported
+    assert "Hidden by reports" not in client.get(url + "?view=hidden").content.decode()
+    queue = client.get(reverse("examples:moderation_queue")).content.decode()
+    assert "Reported and waiting comments (1)" in queue
+
+    # Keeping it hidden settles the reports: it moves to "Hidden", out of the waiting count.
+    client.post(reverse("conversation:moderation_hide", kwargs={"pk": comment.pk}))
+    comment.refresh_from_db()
+    assert comment.state == CommentState.HIDDEN
+    assert not comment.flags.filter(resolved_at__isnull=True).exists()
+    assert "Hidden by reports" in client.get(url + "?view=hidden").content.decode()
+    assert "Hidden by reports" not in client.get(url + "?view=flagged").content.decode()
+    queue = client.get(reverse("examples:moderation_queue")).content.decode()
+    assert "Reported and waiting comments (0)" in queue

@@ -163,14 +163,14 @@ def test_comment_reply_react_report_hide_restore(live_server, browser, axe, mail
     assert any(asha.email in message.to for message in mailoutbox)
     page.goto(detail)
     visit(page)
-    assert page.locator(f"#comment-{comment.pk}").get_by_text("Hidden by a moderator").is_visible()
+    assert page.locator(f"#comment-{comment.pk}").get_by_text("Hidden after reports").is_visible()
     anonymous = browser.new_context(base_url=live_server.url).new_page()
     anonymous.goto(detail)
     visit(anonymous)
     assert "pharmacy team" not in anonymous.content()
 
     # The moderator restores it from the comment moderation page.
-    mod.goto(f"{moderation}?view=hidden")
+    mod.goto(f"{moderation}?view=flagged")
     visit(mod)
     mod.locator(f"#comment-{comment.pk}").get_by_role("button", name="Restore").click()
     mod.get_by_text("The comment is shown again").wait_for()

@@ -104,6 +104,11 @@ def test_create_open_join_post_wall_hide_and_import(live_server, browser, axe):
     # The wall shows the first; the second appears without a reload.
     page.goto(reverse("workshops:wall", kwargs={"code": code}))
     page.get_by_text(FIRST).wait_for()
+    # The QR code is drawn (an SVG without its namespace loads as a broken image).
+    qr = page.locator('img[src$="/qr.svg"]')
+    qr.wait_for()
+    page.wait_for_function("() => document.querySelector('img[src$=\"/qr.svg\"]').complete")
+    assert qr.evaluate("img => img.naturalWidth") > 0
     axe.check(page)
     post_reflection(second, axe, SECOND)
     redacted = "Ring [NAME] about the shared referral form, it saved hours."

@@ -576,6 +576,43 @@ def test_attachment_delete_refused_for_others_and_once_submitted(participant):
     assert example.attachments.count() == 1
 
 
+def test_example_delete_draft_removes_it_its_attachments_and_their_files(
+    django_capture_on_commit_callbacks,
+):
+    example = ExampleFactory(title="Half an idea")
+    attachment = services.attachment_add(
+        actor=example.author, example=example, upload=uploads.pdf()
+    )
+    storage, name = attachment.file.storage, attachment.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.example_delete_draft(actor=example.author, example=example)
+    assert not type(example).objects.filter(pk=example.pk).exists()
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert not storage.exists(name)
+    entry = AuditEntry.objects.get(action="example.delete_draft")
+    assert entry.actor == example.author
+    assert entry.target_id == str(example.pk)
+    assert entry.data["title"] == "Half an idea"
+
+
+@pytest.mark.parametrize("status", [s for s in ALL_STATES if s != ExampleStatus.DRAFT])
+def test_example_delete_draft_refused_unless_a_draft(status):
+    example = ExampleFactory(
+        status=status, published_at=timezone.now() if status == "published" else None
+    )
+    with pytest.raises(ExampleStateError):
+        services.example_delete_draft(actor=example.author, example=example)
+    assert type(example).objects.filter(pk=example.pk).exists()
+
+
+def test_example_delete_draft_refused_for_someone_else(participant):
+    example = ExampleFactory()
+    with pytest.raises(PermissionDenied):
+        services.example_delete_draft(actor=participant, example=example)
+    assert type(example).objects.filter(pk=example.pk).exists()
+    assert not AuditEntry.objects.filter(action="example.delete_draft").exists()
+
+
 # Concurrency (PostgreSQL: SQLite serialises writers anyway) --------------------------------
 
 

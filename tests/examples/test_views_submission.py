@@ -463,3 +463,29 @@ def test_my_examples_is_paginated_with_bounded_queries(
     assert 'class="govuk-pagination"' in response.content.decode()
     second = participant_client.get(reverse("examples:mine"), {"page": 2})
     assert len(second.context["page_obj"]) == 5
+
+
+def test_author_deletes_own_draft_after_confirming(participant_client, participant):
+    example = ExampleFactory(author=participant, title="Not ready")
+    services.attachment_add(actor=participant, example=example, upload=uploads.pdf("plan.pdf"))
+    mine = participant_client.get(reverse("examples:mine")).content.decode()
+    url = reverse("examples:delete", kwargs={"pk": example.pk})
+    assert url in mine
+    page = participant_client.get(url)
+    assert page.status_code == 200
+    assert "Are you sure you want to delete the draft “Not ready”?" in page.content.decode()
+    assert Example.objects.filter(pk=example.pk).exists()
+    response = participant_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("examples:mine")
+    assert "You have deleted the draft “Not ready”." in response.content.decode()
+    assert not Example.objects.filter(pk=example.pk).exists()
+
+
+def test_delete_is_not_found_for_others_and_for_submitted_examples(participant_client, participant):
+    others = ExampleFactory()
+    submitted = ExampleFactory(author=participant, status=ExampleStatus.SUBMITTED)
+    for example in (others, submitted):
+        url = reverse("examples:delete", kwargs={"pk": example.pk})
+        assert participant_client.get(url).status_code == 404
+        assert participant_client.post(url).status_code == 404
+        assert Example.objects.filter(pk=example.pk).exists()

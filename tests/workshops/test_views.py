@@ -366,6 +366,27 @@ def test_qr_code_is_an_svg_of_the_join_address(client, workshop):
     assert b"<title>" in response.content
 
 
+def test_qr_code_is_a_standalone_svg_image_with_its_namespace(client, workshop):
+    """Served to an <img>, an SVG without xmlns is not an image at all: browsers draw nothing."""
+    from xml.etree import ElementTree
+
+    response = client.get(reverse("workshops:join_qr", kwargs={"code": workshop.join_code}))
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert float(root.get("width")) > 0
+    assert float(root.get("height")) > 0
+    assert root.find("{http://www.w3.org/2000/svg}path") is not None
+
+
+@override_settings(SITE_URL="https://exchange.example.org")
+def test_wall_shows_the_full_join_address_and_the_code(client, workshop):
+    response = client.get(reverse("workshops:wall", kwargs={"code": workshop.join_code}))
+    assert response.status_code == 200
+    assert "https://exchange.example.org/join/" in response.text
+    assert workshop.join_code in response.text
+    assert "this site&#x27;s /join page" not in response.text
+
+
 def test_import_journey_upload_columns_preview_import(
     facilitator_client, series, workshop, django_capture_on_commit_callbacks
 ):

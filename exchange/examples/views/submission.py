@@ -191,6 +191,28 @@ def example_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def example_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's own draft: a confirmation page, then deleting it (anyone else: 404)."""
+    example = get_object_or_404(
+        Example.objects.select_related("campaign", "author"),
+        pk=pk,
+        author=request.user,
+        status=ExampleStatus.DRAFT,
+    )
+    if request.method == "POST":
+        try:
+            services.example_delete_draft(actor=request.user, example=example)
+        except services.ExampleStateError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(
+                request, _("You have deleted the draft “%(title)s”.") % {"title": example.title}
+            )
+        return redirect("examples:mine")
+    return render(request, "examples/submission/delete.html", {"example": example})
+
+
+@login_required
 @require_GET
 def my_examples(request: HttpRequest) -> HttpResponse:
     examples = (
