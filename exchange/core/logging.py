@@ -27,6 +27,6 @@ class StaticRequestsQuiet(logging.Filter):
         status = getattr(record, "status_code", None)
         request = getattr(record, "request", None)
         path = getattr(request, "path", "") or ""
-        if not path and record.args:
+        if not path and isinstance(record.args, tuple) and record.args:
             path = str(record.args[0])  # runserver passes the request line as the first argument
         return not ("/static/" in path and isinstance(status, int) and status < 400)
