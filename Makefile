@@ -22,7 +22,9 @@ SECRET_KEY := $(shell bin/local-secret-key)
 endif
 ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost,[::1]
 EXCHANGE_HTTPS ?= false
-export SECRET_KEY ALLOWED_HOSTS EXCHANGE_HTTPS
+# Email links (check-ins, moderation, bookings, digests, .ics) follow HOST and PORT.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SECRET_KEY ALLOWED_HOSTS EXCHANGE_HTTPS SITE_URL
 
 # `manage.py check --deploy` runs with the documented production environment (and a throwaway
 # key, long enough for the check): any warning fails `make test`.

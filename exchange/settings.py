@@ -78,7 +78,22 @@ else:
     if not ALLOWED_HOSTS:
         raise missing("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+
+def site_url_from(environ: dict[str, str] | os._Environ[str]) -> str:
+    """SITE_URL when set; otherwise the address `make run` / bin/serve serves on (HOST, PORT),
+    so every link in an email leads to the port actually in use."""
+    explicit = environ.get("SITE_URL", "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    host = environ.get("HOST", "").strip() or "127.0.0.1"
+    port = environ.get("PORT", "").strip() or "8000"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+SITE_URL = site_url_from(os.environ)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -226,7 +241,8 @@ AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend used by default prints each email between banners (exchange.core.mail).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "exchange.core.mail.ConsoleEmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -349,11 +365,36 @@ CONTENT_SECURITY_POLICY = {
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Ordinary 4xx answers (403, 404, 405) are logged by django.request as one warning line, without
+# the traceback of the PermissionDenied/Http404 that produced them; 5xx keep their traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors_brief": {"()": "exchange.core.logging.ClientErrorsBrief"},
+        "static_requests_quiet": {"()": "exchange.core.logging.StaticRequestsQuiet"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's own runserver handler, but without a line per static file.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["static_requests_quiet"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"filters": ["client_errors_brief"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Product settings.

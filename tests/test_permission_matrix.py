@@ -229,6 +229,7 @@ MATRIX = [
     Row("sustain:contacts", "published", (LOGIN, 404, 200, 404, 404, 404, 404)),
     Row("sustain:contact_remove", "contact", (LOGIN, 405, 405, 405, 405, 405, 405)),
     Row("sustain:at_risk", "", (LOGIN, 403, 403, 200, 200, 403, 200)),
+    Row("sustain:checkin_send_now", "published", (LOGIN, 403, 403, 405, 403, 403, 405)),
     # Measures: the example's author manages them, and moderators (administrators too) of
     # examples they may see; everyone else gets 404 ("measure" is on "published").
     Row("sustain:measure_create", "published", (LOGIN, 404, 200, 200, 404, 404, 200)),

@@ -229,6 +229,9 @@ POST_MATRIX: list[Row] = [
     Row("sustain:contacts", "other_published", (LOGIN, 404, 404, 404, 404, 404, 404), CONTACT),
     Row("sustain:contact_remove", "contact", (LOGIN, 404, DONE, 404, 404, 404, 404)),
     Row("sustain:contact_remove", "other_contact", (LOGIN, 404, 404, 404, 404, 404, 404)),
+    # No check-in of the world's published example is waiting: the service says so (BACK).
+    Row("sustain:checkin_send_now", "published", (LOGIN, 403, 403, BACK, 403, 403, BACK)),
+    Row("sustain:checkin_send_now", "draft", (LOGIN, 403, 403, 404, 403, 403, 404)),
     Row("sustain:measure_create", "published", (LOGIN, 404, 200, 200, 404, 404, 200), MEASURE),
     Row("sustain:measure_create", "other_published", (LOGIN, 404, 404, 200, 404, 404, 200), MEASURE),
     Row("sustain:measure_create", "draft", (LOGIN, 404, 200, 404, 404, 404, 404), MEASURE),

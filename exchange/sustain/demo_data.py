@@ -5,6 +5,14 @@ Check-ins and adoptions
 One example kept going and spread, one reverted, one went silent, one named a risk. Each demo
 example is set up only if it has no check-ins yet, so running the loader again (or after people
 answered check-ins on the demo site) changes nothing.
+
+No burst of emails on first start
+---------------------------------
+Check-ins the histories leave unanswered but already due would all go out on the worker's first
+tick. Instead, adopters' earlier check-ins are recorded as answered ("still in place") and the
+examples' own later milestones are cancelled, except one: the demo participant's check-in on the
+adoption they recorded, due now, so its link is printed in the terminal on first run. This
+week's at-risk digest is recorded as already sent (to no one), so it starts next week.
 """
 
 from __future__ import annotations
@@ -13,11 +21,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from exchange.accounts.models import User
 from exchange.examples.models import Example, ExampleStatus
 from exchange.sustain.models import (
     Adoption,
+    AtRiskDigestRun,
     CheckIn,
     CheckInAnswer,
     CheckInState,
@@ -27,6 +37,8 @@ from exchange.sustain.models import (
 from exchange.sustain.services import checkin_outcome_record, checkins_schedule
 
 NO_ANSWER = None
+# Whose check-in is left due on first start (its link is printed by the console email backend).
+DUE_FOR = "participant@example.org"
 
 
 @dataclass(frozen=True)
@@ -181,10 +193,47 @@ def _history_load(example: Example, history: DemoHistory, *, now: dt.datetime) -
         # auto_now_add set it to now; the adopters' check-ins count from when they told us.
         Adoption.objects.filter(pk=adoption.pk).update(created_at=recorded)
         adoption.created_at = recorded
-        checkins_schedule(actor=None, example=example, adoption=adoption)
+        scheduled = checkins_schedule(actor=None, example=example, adoption=adoption)
+        if item.adopter == DUE_FOR and scheduled:
+            first = scheduled[0]
+            CheckIn.objects.filter(pk=first.pk).update(due_at=min(first.due_at, now))
     ExampleSustainSummary.objects.filter(example=example).update(
         adoption_count=Adoption.objects.filter(example=example).count()
     )
+    _past_due_settle(example, now=now)
+
+
+def _past_due_settle(example: Example, *, now: dt.datetime) -> None:
+    """Leave no check-in due on first start but the demo participant's first one (see above)."""
+    past_due = CheckIn.objects.filter(
+        example=example, state=CheckInState.SCHEDULED, due_at__lte=now
+    ).select_related("adoption__user")
+    for check_in in past_due.order_by("adoption_id", "months"):
+        adoption = check_in.adoption
+        if adoption is None:
+            # Milestones after the history's last answer: the story ends there.
+            CheckIn.objects.filter(pk=check_in.pk).update(
+                state=CheckInState.CANCELLED, closed_at=check_in.due_at
+            )
+            continue
+        if (
+            adoption.user.email == DUE_FOR
+            and not CheckIn.objects.filter(adoption=adoption, months__lt=check_in.months).exists()
+        ):
+            continue  # the one check-in left due
+        answered_at = check_in.due_at + dt.timedelta(days=2)
+        CheckIn.objects.filter(pk=check_in.pk).update(
+            state=CheckInState.ANSWERED, sent_at=check_in.due_at, closed_at=answered_at
+        )
+        CheckInAnswer.objects.create(
+            check_in=check_in,
+            status=CheckInStatus.RETAINED,
+            helped="It is part of how we work now.",
+            answered_at=answered_at,
+        )
+        checkin_outcome_record(
+            check_in, status=CheckInStatus.RETAINED, at_risk=False, at=answered_at
+        )
 
 
 @transaction.atomic
@@ -202,4 +251,7 @@ def sustain_demo_load(*, now: dt.datetime) -> int:
         if example is not None:
             _history_load(example, history, now=now)
             loaded += 1
+    if loaded:
+        year, week, _day = timezone.localtime(now).isocalendar()
+        AtRiskDigestRun.objects.get_or_create(week=f"{year}-W{week:02d}")
     return loaded

@@ -265,6 +265,44 @@ def checkins_send_due(*, now: dt.datetime | None = None) -> int:
     return _each_locked(due, state=CheckInState.SCHEDULED, action=send)
 
 
+def checkin_send_now(*, actor: Any, example: Example, now: dt.datetime | None = None) -> CheckIn:
+    """A moderator sends the example's next scheduled check-in at once, instead of on its due
+    date (to see the loop working, or when the people behind it asked). Audited.
+
+    Raises PermissionDenied for anyone who may not moderate examples, and SustainError when the
+    example is not published or has no check-in waiting to be sent.
+    """
+    if not actor.has_perm(Perm.MODERATE_EXAMPLES):
+        raise PermissionDenied
+    now = now or timezone.now()
+    if example.status != ExampleStatus.PUBLISHED:
+        raise SustainError(gettext("Only a published example's check-ins can be sent."))
+    with transaction.atomic():
+        next_pk = (
+            CheckIn.objects.filter(
+                example=example, adoption__isnull=True, state=CheckInState.SCHEDULED
+            )
+            .order_by("due_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        check_in = _due_lock(next_pk, state=CheckInState.SCHEDULED) if next_pk else None
+        if check_in is None:
+            raise SustainError(gettext("This example has no check-in waiting to be sent."))
+        check_in.state, check_in.sent_at = CheckInState.SENT, now
+        check_in.save(update_fields=["state", "sent_at"])
+        sent = _links_email(check_in, now=now, reminder=False)
+        audit_log(
+            actor=actor,
+            action="checkin.send_now",
+            target=example,
+            months=check_in.months,
+            due_at=check_in.due_at.isoformat(),
+            recipients=sent,
+        )
+    return check_in
+
+
 def checkins_remind(*, now: dt.datetime | None = None) -> int:
     """Once, `SUSTAIN_REMINDER_DAYS` after the first email, ask again with fresh links."""
     now = now or timezone.now()

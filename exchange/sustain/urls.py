@@ -7,6 +7,7 @@ urlpatterns = [
     # Check-ins, contacts, adoptions and at-risk alerts.
     path("examples/<int:pk>/check-in/<str:token>/", views.checkin_answer, name="checkin_answer"),
     path("examples/<int:pk>/check-in-answered/", views.checkin_thanks, name="checkin_thanks"),
+    path("examples/<int:pk>/check-in-now/", views.checkin_send_now, name="checkin_send_now"),
     path("examples/<int:pk>/check-in-contacts/", views.contact_list, name="contacts"),
     path(
         "examples/<int:pk>/check-in-contacts/<int:contact_pk>/remove/",

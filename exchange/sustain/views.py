@@ -221,6 +221,22 @@ def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
     return redirect("sustain:contacts", pk=pk)
 
 
+@permission_required(Perm.MODERATE_EXAMPLES)
+@require_POST
+def checkin_send_now(request: HttpRequest, pk: int) -> HttpResponse:
+    example = get_object_or_404(Example, pk=pk, status=ExampleStatus.PUBLISHED)
+    try:
+        check_in = services.checkin_send_now(actor=request.user, example=example)
+    except services.SustainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The %(months)s-month check-in has been sent.") % {"months": check_in.months},
+        )
+    return redirect(example.get_absolute_url())
+
+
 @permission_required(Perm.VIEW_AT_RISK)
 @require_GET
 def at_risk(request: HttpRequest) -> HttpResponse:

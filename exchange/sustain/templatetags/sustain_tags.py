@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from exchange.core.permissions import Perm
 from exchange.examples.models import Example, ExampleStatus
 from exchange.sustain import charts, selectors
 
@@ -30,6 +31,10 @@ def sustain_section(context: template.Context, example: Example) -> dict[str, An
             example_id=example.pk, adoption_count=adoption_count
         ),
         "is_author": request.user.is_authenticated and example.author_id == request.user.pk,
+        # Moderators only; the body shared between readers is only ever cached for people
+        # without a role (exchange.examples.views.gallery), so it never carries this button.
+        "can_send_checkin": request.user.has_perm(Perm.MODERATE_EXAMPLES),
+        "csrf_token": context.get("csrf_token"),
     }
 
 

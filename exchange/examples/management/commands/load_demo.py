@@ -31,8 +31,10 @@ from django.utils.text import slugify
 
 from exchange.accounts.models import User
 from exchange.accounts.services import roles_ensure, user_role_add
+from exchange.conversation.demo_data import conversation_demo_load
 from exchange.core.models import AuditEntry
 from exchange.core.services import audit_log
+from exchange.events.demo_data import events_demo_load
 from exchange.examples.demo_data import (
     AUTHORS,
     CAMPAIGNS,
@@ -309,6 +311,8 @@ class Command(BaseCommand):
         result = demo_load()
         workshops_demo_load()
         insights_demo_load()
+        events_demo_load(now=timezone.now())
+        conversation_demo_load(now=timezone.now())
         totals = (
             f"{User.objects.filter(email__in=[p.email for p in (*ROLE_USERS, *AUTHORS)]).count()} "
             f"demo users, {Campaign.objects.count()} campaigns, "
