@@ -89,6 +89,7 @@ MATRIX = [
     Row("core:privacy", "", (200, 200, 200, 200, 200, 200, 200)),
     Row("core:comments_policy", "", (200, 200, 200, 200, 200, 200, 200)),
     Row("core:health", "", (200, 200, 200, 200, 200, 200, 200)),
+    Row("core:favicon", "", (301, 301, 301, 301, 301, 301, 301)),
     Row("core:language", "language", (HOME, HOME, HOME, HOME, HOME, HOME, HOME)),
     # Reading: visitors browse published examples and campaigns.
     Row("examples:gallery", "", (200, 200, 200, 200, 200, 200, 200)),

@@ -330,6 +330,7 @@ READ_ONLY: dict[str, str] = {
     "core:privacy": "a page",
     "core:comments_policy": "a page",
     "core:health": "a health check",
+    "core:favicon": "a redirect to the icon's static file",
     "core:language": "a link that sets the language cookie (GET by design)",
     "examples:gallery": "a page",
     "examples:campaign_list": "a page",

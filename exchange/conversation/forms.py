@@ -98,5 +98,8 @@ class StopCommentingForm(forms.Form):
 
 
 class ReactionForm(forms.Form):
-    kind = forms.ChoiceField(choices=ReactionKind.choices)
+    kind = forms.ChoiceField(
+        choices=ReactionKind.choices,
+        error_messages={"required": _("Choose a reaction")},
+    )
     next = forms.CharField(required=False, max_length=2000)

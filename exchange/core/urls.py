@@ -10,4 +10,5 @@ urlpatterns = [
     path("comments-policy/", views.comments_policy, name="comments_policy"),
     path("language/<str:code>/", views.language_switch, name="language"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

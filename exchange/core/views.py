@@ -1,7 +1,15 @@
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -11,6 +19,7 @@ from exchange.examples import selectors as example_selectors
 
 # The home page lists open campaigns, which open and close with the clock.
 HOME_CACHE_SECONDS = 60
+FAVICON = "build/govuk/assets/images/favicon.ico"
 
 
 @require_GET
@@ -74,6 +83,11 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    return HttpResponsePermanentRedirect(static(FAVICON))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -36,6 +36,16 @@ class EventForm(forms.ModelForm):
             "ends_at": DATETIME_HELP,
         }
         widgets = {"promotion_policy": forms.RadioSelect}
+        error_messages = {
+            "title": {"required": _("Enter a title")},
+            "slug": {"required": _("Enter a short name for the web address")},
+            "starts_at": {"required": _("Enter the date and time the event starts")},
+            "ends_at": {"required": _("Enter the date and time the event ends")},
+            "promotion_policy": {
+                "required": _("Choose what happens when a place comes free"),
+            },
+            "offer_hours": {"required": _("Enter how many hours an offered place is held")},
+        }
 
     def clean(self) -> dict:
         data = super().clean() or {}
@@ -64,6 +74,14 @@ class SessionForm(forms.ModelForm):
         help_texts = {"starts_at": DATETIME_HELP, "ends_at": DATETIME_HELP}
         field_classes = {"online_join_url": HttpsURLField}
         widgets = {"kind": forms.RadioSelect, "attendance_type": forms.RadioSelect}
+        error_messages = {
+            "title": {"required": _("Enter a title")},
+            "kind": {"required": _("Choose the kind of session")},
+            "starts_at": {"required": _("Enter the date and time the session starts")},
+            "ends_at": {"required": _("Enter the date and time the session ends")},
+            "attendance_type": {"required": _("Choose how people can attend")},
+            "capacity_in_person": {"required": _("Enter the number of places in person")},
+        }
 
     def clean(self) -> dict:
         data = super().clean() or {}

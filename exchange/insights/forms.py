@@ -96,13 +96,16 @@ class SourcesForm(forms.Form):
         }
 
 
+TITLE_REQUIRED = {"required": _("Enter a title")}
+
+
 class SynthesisCreateForm(SourcesForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages=TITLE_REQUIRED)
     field_order = ["title"]
 
 
 class SynthesisForm(SourcesForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages=TITLE_REQUIRED)
     introduction = forms.CharField(
         label=_("Introduction"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -139,7 +142,11 @@ class SynthesisForm(SourcesForm):
 
 
 class ThemeForm(forms.Form):
-    label = forms.CharField(label=_("Label"), max_length=200)
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=200,
+        error_messages={"required": _("Enter a label for the theme")},
+    )
     narrative = forms.CharField(
         label=_("Narrative"),
         help_text=_("What this theme says, in your words, for the report"),
@@ -154,6 +161,7 @@ class QuestionForm(forms.Form):
         label=_("Add a “Building from here” question"),
         max_length=QUESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Enter the question")},
     )
 
 
@@ -162,6 +170,7 @@ class MergeForm(forms.Form):
         label=_("Themes to merge"),
         queryset=Theme.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least two themes to merge")},
     )
 
     def __init__(self, *args: Any, synthesis: Synthesis, **kwargs: Any) -> None:
@@ -176,8 +185,17 @@ class MergeForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    items = forms.TypedMultipleChoiceField(coerce=int, label=_("Texts"), choices=())
-    to = forms.ModelChoiceField(label=_("Move the chosen texts to"), queryset=Theme.objects.none())
+    items = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label=_("Texts"),
+        choices=(),
+        error_messages={"required": _("Choose at least one text to move")},
+    )
+    to = forms.ModelChoiceField(
+        label=_("Move the chosen texts to"),
+        queryset=Theme.objects.none(),
+        error_messages={"required": _("Choose the theme to move the texts to")},
+    )
 
     def __init__(self, *args: Any, theme: Theme, item_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -191,4 +209,5 @@ class SplitForm(forms.Form):
         coerce=int,
         choices=[(n, str(n)) for n in range(2, 6)],
         initial=2,
+        error_messages={"required": _("Choose how many themes to split into")},
     )

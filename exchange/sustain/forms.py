@@ -249,6 +249,7 @@ class MeasureForm(forms.ModelForm):
         widgets = {"improvement": forms.RadioSelect}
         error_messages = {
             "name": {"required": _("Enter the name of the measure")},
+            "improvement": {"required": _("Choose which direction is an improvement")},
             "baseline_points": {
                 "min_value": _("Write 12 or more points, or leave it empty"),
                 "invalid": _("Write a whole number of points, like 12"),
@@ -372,7 +373,10 @@ def upload_token_make(*, measure_id: int, rows: list[tuple[int, dt.date, Decimal
 
 
 class MeasureUploadConfirmForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Upload the file again")},
+    )
 
     def __init__(self, *args: Any, measure_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -60,7 +60,7 @@ def status_phrase(status: str, months: int | None) -> str:
             months,
         ),
         CheckInStatus.REVERTED: ngettext(
-            "Reverted by %(months)d month", "Reverted by %(months)d months", months
+            "Reverted at %(months)d month", "Reverted at %(months)d months", months
         ),
         CheckInStatus.STOPPED: ngettext(
             "Stopped by %(months)d month", "Stopped by %(months)d months", months

@@ -22,6 +22,10 @@ class SeriesForm(forms.ModelForm):
         help_texts = {
             "slug": _("Used in the series' web address: lower-case letters, numbers, hyphens."),
         }
+        error_messages = {
+            "title": {"required": _("Enter a title")},
+            "slug": {"required": _("Enter a short name for the web address")},
+        }
 
 
 class TeamAddForm(forms.Form):
@@ -29,6 +33,10 @@ class TeamAddForm(forms.Form):
         label=_("Email address of the facilitator to add"),
         help_text=_("They must already have a facilitator's account."),
         max_length=254,
+        error_messages={
+            "required": _("Enter the facilitator's email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.com"),
+        },
     )
 
 
@@ -44,6 +52,10 @@ class WorkshopForm(forms.ModelForm):
         model = Workshop
         fields = ["title", "starts_at", "session"]
         help_texts = {"starts_at": DATETIME_HELP}
+        error_messages = {
+            "title": {"required": _("Enter a title")},
+            "starts_at": {"required": _("Enter the date and time the workshop starts")},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,6 +76,10 @@ class PromptForm(forms.ModelForm):
         labels = {"text": _("Question")}
         help_texts = {"position": _("Questions are shown in this order, lowest first.")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "text": {"required": _("Enter the question")},
+            "position": {"required": _("Enter the question's position")},
+        }
 
 
 class PromptCreateForm(forms.ModelForm):
@@ -72,6 +88,7 @@ class PromptCreateForm(forms.ModelForm):
         fields = ["text"]
         labels = {"text": _("Question")}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"text": {"required": _("Enter the question")}}
 
 
 class JoinForm(forms.Form):

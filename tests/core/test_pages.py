@@ -1,5 +1,9 @@
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
+
+from exchange.core.views import FAVICON
 
 
 @pytest.mark.django_db
@@ -33,3 +37,12 @@ def test_unknown_page_uses_the_not_found_template(client):
 @pytest.mark.django_db
 def test_health_check(client):
     assert client.get(reverse("core:health")).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_favicon_ico_redirects_to_a_static_file_that_exists(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.url == static(FAVICON)
+    assert finders.find(FAVICON) is not None

@@ -44,7 +44,7 @@ def test_load_demo_adds_histories_once(client):
         example__title="Pooled home care rotas during the January snow"
     ).example
     html = client.get(reverted.get_absolute_url()).content.decode()
-    assert "Reverted by 6 months" in html
+    assert "Reverted at 6 months" in html
     assert "Still in place at 3 months" in html
     gallery = client.get(reverse("examples:gallery"), {"sustain_status": "reverted"})
-    assert "Reverted by 6 months" in gallery.content.decode()
+    assert "Reverted at 6 months" in gallery.content.decode()

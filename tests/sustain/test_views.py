@@ -223,7 +223,7 @@ def test_the_timeline_lists_every_milestone_in_order(client):
 
     html = _html(client.get(example.get_absolute_url()))
 
-    assert html.index("Still in place at 3 months") < html.index("Reverted by 6 months")
+    assert html.index("Still in place at 3 months") < html.index("Reverted at 6 months")
     assert "Funding ended" in html
 
 
@@ -245,7 +245,7 @@ def test_the_gallery_shows_badges_and_adoption_counts_and_filters_by_status(
     with django_assert_max_num_queries(4):  # campaigns, count, page (summaries joined), tags
         html = _html(client.get(gallery))
     assert "Still in place at 3 months — scaled up" in html
-    assert "Reverted by 3 months" in html
+    assert "Reverted at 3 months" in html
     assert "Adopted by 2 organisations" in html
 
     html = _html(client.get(gallery, {"sustain_status": "reverted"}))
