@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce, Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from exchange.examples.models import Example
+from exchange.examples.models import Campaign, Example
 
 SEARCH_CONFIG = "english"
 
@@ -50,6 +50,14 @@ def _tag_names() -> Subquery:
         .values("example_id")
         .annotate(names=StringAgg("tag__name", delimiter=" "))
         .values("names")[:1],
+        output_field=TextField(),
+    )
+
+
+def _campaign_title() -> Subquery:
+    """The example's campaign title: "covid" finds the examples sent to a COVID-19 campaign."""
+    return Subquery(
+        Campaign.objects.filter(pk=OuterRef("campaign_id")).values("title")[:1],
         output_field=TextField(),
     )
 
@@ -73,6 +81,11 @@ def search_vector_expression() -> SearchVector:
             config=SEARCH_CONFIG,
         )
         + SearchVector("what_changed", "enablers", weight="C", config=SEARCH_CONFIG)
+        + SearchVector(
+            Coalesce(_campaign_title(), Value(""), output_field=TextField()),
+            weight="C",
+            config=SEARCH_CONFIG,
+        )
         + SearchVector("evidence", "risks_of_reverting", weight="D", config=SEARCH_CONFIG)
     )
 
@@ -93,6 +106,7 @@ FTS_COLUMNS = (
     ("tags", 4.0),
     ("what_changed", 2.0),
     ("enablers", 2.0),
+    ("campaign", 2.0),
     ("evidence", 1.0),
     ("risks_of_reverting", 1.0),
 )
@@ -108,6 +122,7 @@ def _sqlite_index_update(ids: list[int]) -> None:
     example_table = Example._meta.db_table
     through = Example.tags.through._meta.db_table
     tag_table = Example.tags.field.related_model._meta.db_table
+    campaign_table = Campaign._meta.db_table
     columns = ", ".join(name for name, _weight in FTS_COLUMNS)
     ids_json = json.dumps(ids)
     with connection.cursor() as cursor:
@@ -121,7 +136,9 @@ def _sqlite_index_update(ids: list[int]) -> None:
             f"CASE WHEN e.show_as_anonymous THEN '' ELSE e.organisation END, "
             f"COALESCE((SELECT group_concat(t.name, ' ') FROM {through} et "
             f"JOIN {tag_table} t ON t.id = et.tag_id WHERE et.example_id = e.id), ''), "
-            f"e.what_changed, e.enablers, e.evidence, e.risks_of_reverting "
+            f"e.what_changed, e.enablers, "
+            f"COALESCE((SELECT c.title FROM {campaign_table} c WHERE c.id = e.campaign_id), ''), "
+            f"e.evidence, e.risks_of_reverting "
             f"FROM {example_table} e WHERE e.id IN (SELECT value FROM json_each(%s))",
             [ids_json],
         )

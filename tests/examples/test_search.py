@@ -11,7 +11,7 @@ from exchange.examples.search import (
     highlight,
     search_words,
 )
-from tests.factories import ExampleFactory, PublishedExampleFactory, TagFactory
+from tests.factories import CampaignFactory, ExampleFactory, PublishedExampleFactory, TagFactory
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL full-text search"
@@ -211,3 +211,13 @@ def test_stemmed_snippets_mark_the_matching_word():
     snippet = example_snippets(example_ids=[example.pk], q="videos")[example.pk]
 
     assert "<mark>video</mark>" in snippet.lower()
+
+
+@pytest.mark.django_db
+def test_the_campaign_title_is_searched():
+    covid = CampaignFactory(title="Lessons from the COVID-19 emergency")
+    _plain(title="Testing sites", campaign=covid)
+    _plain(title="Allotments")
+    _index()
+
+    assert _search("covid") == {"Testing sites"}

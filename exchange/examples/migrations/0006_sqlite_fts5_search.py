@@ -5,17 +5,20 @@ from django.db import migrations
 FTS_TABLE = "examples_example_fts"
 FTS_CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "title, summary, organisation, tags, what_changed, enablers, evidence, risks_of_reverting, "
+    "title, summary, organisation, tags, what_changed, enablers, campaign, evidence, "
+    "risks_of_reverting, "
     "tokenize='porter unicode61')"
 )
 FILL_SQL = (
     f"INSERT INTO {FTS_TABLE} (rowid, title, summary, organisation, tags, what_changed, "
-    "enablers, evidence, risks_of_reverting) "
+    "enablers, campaign, evidence, risks_of_reverting) "
     "SELECT e.id, e.title, e.summary, "
     "CASE WHEN e.show_as_anonymous THEN '' ELSE e.organisation END, "
     "COALESCE((SELECT group_concat(t.name, ' ') FROM examples_example_tags et "
     "JOIN examples_tag t ON t.id = et.tag_id WHERE et.example_id = e.id), ''), "
-    "e.what_changed, e.enablers, e.evidence, e.risks_of_reverting FROM examples_example e"
+    "e.what_changed, e.enablers, "
+    "COALESCE((SELECT c.title FROM examples_campaign c WHERE c.id = e.campaign_id), ''), "
+    "e.evidence, e.risks_of_reverting FROM examples_example e"
 )
 
 
