@@ -2,6 +2,17 @@ from django.contrib import admin
 
 from exchange.core.caching import published_examples_changed
 from exchange.examples.models import Attachment, Campaign, Example, Tag
+from exchange.examples.search import example_search_index_update
+
+
+class SearchIndexAdminMixin:
+    """Text edited here is searchable at once: the examples it belongs to are re-indexed."""
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        obj = form.instance
+        ids = [obj.pk] if isinstance(obj, Example) else obj.examples.values_list("pk", flat=True)
+        example_search_index_update(example_ids=ids)
 
 
 class PublicPagesAdminMixin:
@@ -21,7 +32,7 @@ class PublicPagesAdminMixin:
 
 
 @admin.register(Campaign)
-class CampaignAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
+class CampaignAdmin(SearchIndexAdminMixin, PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ["title", "opens_at", "closes_at", "pre_moderation"]
     list_filter = ["pre_moderation"]
     search_fields = ["title", "introduction"]
@@ -30,7 +41,7 @@ class CampaignAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
+class TagAdmin(SearchIndexAdminMixin, PublicPagesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -51,7 +62,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Example)
-class ExampleAdmin(PublicPagesAdminMixin, admin.ModelAdmin):
+class ExampleAdmin(SearchIndexAdminMixin, PublicPagesAdminMixin, admin.ModelAdmin):
     """Moderation decisions belong in the moderation pages, which email authors and keep the
     audit log; here the workflow fields are read-only."""
 

@@ -7,13 +7,13 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
-from django.core.validators import validate_slug
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from exchange.examples.models import Permanence, Sector, Tag
 from exchange.examples.search import MAX_QUERY_LENGTH
-from exchange.examples.selectors import ExampleFilters, GallerySort, campaign_choices, tag_get
+from exchange.examples.selectors import ExampleFilters, GallerySort, gallery_filter_choices
 from exchange.sustain.models import CheckInStatus
 
 SORT_CHOICES = [
@@ -61,12 +61,10 @@ class GalleryFilterForm(forms.Form):
         choices=[("", _("Any check-in answer")), *CheckInStatus.choices],
         error_messages={"invalid_choice": _("Choose a check-in answer from the list")},
     )
-    tag = forms.CharField(
+    tag = forms.ChoiceField(
         label=_("Tag"),
         required=False,
-        max_length=Tag._meta.get_field("slug").max_length,
-        help_text=_("Choose a tag on any example to see others with the same tag."),
-        error_messages={"max_length": _("There is no tag with that name")},
+        error_messages={"invalid_choice": _("There is no tag with that name")},
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -84,8 +82,27 @@ class GalleryFilterForm(forms.Form):
                 if data.get("q", "").strip()
                 else GallerySort.NEWEST.value
             )
+        if data is not None and data.get("tag"):
+            # Links written by hand (?tag=Housing) still find the tag's slug.
+            data = data.copy()
+            data["tag"] = str(data.get("tag", "")).strip().lower()
         super().__init__(data, **kwargs)
-        self.fields["campaign"].choices = [("", _("All campaigns")), *campaign_choices()]
+        choices = gallery_filter_choices()
+        self.fields["campaign"].choices = [("", _("All campaigns")), *choices.campaigns]
+        self._tags = {tag.slug: tag for tag in choices.tags}
+        self.fields["tag"].choices = [
+            ("", _("All tags")),
+            *(
+                (
+                    tag.slug,
+                    ngettext(
+                        "%(name)s (%(count)d example)", "%(name)s (%(count)d examples)", tag.count
+                    )
+                    % {"name": tag.name, "count": tag.count},
+                )
+                for tag in choices.tags
+            ),
+        ]
         self.tag_object: Tag | None = None
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -97,7 +114,7 @@ class GalleryFilterForm(forms.Form):
             Field("sector", context=small_label),
             Field("permanence", context=small_label),
             Field("sustain_status", context=small_label),
-            Field.text("tag", label_size=Size.SMALL),
+            Field("tag", context=small_label),
             Field("sort", context=small_label),
         )
 
@@ -105,18 +122,11 @@ class GalleryFilterForm(forms.Form):
         return " ".join(self.cleaned_data["q"].split())
 
     def clean_tag(self) -> str:
-        slug = self.cleaned_data["tag"].strip().lower()
-        if not slug:
-            return ""
-        try:
-            validate_slug(slug)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                _("There is no tag with that name"), code="invalid"
-            ) from None
-        self.tag_object = tag_get(slug=slug)
-        if self.tag_object is None:
-            raise forms.ValidationError(_("There is no tag with that name"), code="unknown")
+        slug = self.cleaned_data["tag"]
+        if slug:
+            # Only tags on published examples are offered (and valid); no query to check it.
+            chosen = self._tags[slug]
+            self.tag_object = Tag(slug=chosen.slug, name=chosen.name)
         return slug
 
     def filters(self) -> ExampleFilters:

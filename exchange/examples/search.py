@@ -1,8 +1,9 @@
 """Full-text search over published examples.
 
 PostgreSQL: a stored, weighted search vector (GIN-indexed, see migration 0002) ranked with
-`SearchRank` and highlighted with `SearchHeadline`. SQLite: a case-insensitive match on the
-same fields, with snippets highlighted in Python, so the demo works without PostgreSQL.
+`SearchRank` and highlighted with `SearchHeadline`. SQLite: an FTS5 table with the Porter
+stemmer (migration 0006), ranked with `bm25` and highlighted with `snippet`, so the demo
+without PostgreSQL finds "videos" in "video" and "covid" in "COVID-19" just as PostgreSQL does.
 """
 
 from __future__ import annotations
@@ -23,11 +24,9 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import (
     Case,
-    Exists,
     F,
     FloatField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -39,7 +38,7 @@ from django.db.models.functions import Coalesce, Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from exchange.examples.models import Example
+from exchange.examples.models import Campaign, Example
 
 SEARCH_CONFIG = "english"
 
@@ -51,6 +50,14 @@ def _tag_names() -> Subquery:
         .values("example_id")
         .annotate(names=StringAgg("tag__name", delimiter=" "))
         .values("names")[:1],
+        output_field=TextField(),
+    )
+
+
+def _campaign_title() -> Subquery:
+    """The example's campaign title: "covid" finds the examples sent to a COVID-19 campaign."""
+    return Subquery(
+        Campaign.objects.filter(pk=OuterRef("campaign_id")).values("title")[:1],
         output_field=TextField(),
     )
 
@@ -74,6 +81,11 @@ def search_vector_expression() -> SearchVector:
             config=SEARCH_CONFIG,
         )
         + SearchVector("what_changed", "enablers", weight="C", config=SEARCH_CONFIG)
+        + SearchVector(
+            Coalesce(_campaign_title(), Value(""), output_field=TextField()),
+            weight="C",
+            config=SEARCH_CONFIG,
+        )
         + SearchVector("evidence", "risks_of_reverting", weight="D", config=SEARCH_CONFIG)
     )
 
@@ -82,16 +94,68 @@ def uses_postgres_search() -> bool:
     return connection.vendor == "postgresql"
 
 
+# SQLite ------------------------------------------------------------------------------------
+
+FTS_TABLE = "examples_example_fts"
+# Columns of the FTS5 table (rowid is the example's id) and their bm25 weights, as PostgreSQL's
+# A/B/C/D weights: title, then summary, organisation and tags, then the rest.
+FTS_COLUMNS = (
+    ("title", 10.0),
+    ("summary", 4.0),
+    ("organisation", 4.0),
+    ("tags", 4.0),
+    ("what_changed", 2.0),
+    ("enablers", 2.0),
+    ("campaign", 2.0),
+    ("evidence", 1.0),
+    ("risks_of_reverting", 1.0),
+)
+FTS_CREATE_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    + ", ".join(name for name, _weight in FTS_COLUMNS)
+    + ", tokenize='porter unicode61')"
+)
+
+
+def _sqlite_index_update(ids: list[int]) -> None:
+    """Replace these examples' rows in the FTS5 table (the SQLite search vector)."""
+    example_table = Example._meta.db_table
+    through = Example.tags.through._meta.db_table
+    tag_table = Example.tags.field.related_model._meta.db_table
+    campaign_table = Campaign._meta.db_table
+    columns = ", ".join(name for name, _weight in FTS_COLUMNS)
+    ids_json = json.dumps(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT value FROM json_each(%s))",
+            [ids_json],
+        )
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) "
+            f"SELECT e.id, e.title, e.summary, "
+            f"CASE WHEN e.show_as_anonymous THEN '' ELSE e.organisation END, "
+            f"COALESCE((SELECT group_concat(t.name, ' ') FROM {through} et "
+            f"JOIN {tag_table} t ON t.id = et.tag_id WHERE et.example_id = e.id), ''), "
+            f"e.what_changed, e.enablers, "
+            f"COALESCE((SELECT c.title FROM {campaign_table} c WHERE c.id = e.campaign_id), ''), "
+            f"e.evidence, e.risks_of_reverting "
+            f"FROM {example_table} e WHERE e.id IN (SELECT value FROM json_each(%s))",
+            [ids_json],
+        )
+
+
 def example_search_index_update(*, example_ids: Iterable[int]) -> None:
-    """Refresh the stored search vector of these examples (a no-op on SQLite).
+    """Refresh the stored search vector (PostgreSQL) or FTS5 rows (SQLite) of these examples.
 
     Call it after any change to an example's text or tags, inside the same transaction.
     """
-    if not uses_postgres_search():
+    ids = list(example_ids)
+    if not ids:
         return
-    Example.objects.filter(pk__in=list(example_ids)).update(
-        search_vector=search_vector_expression()
-    )
+    if not uses_postgres_search():
+        _sqlite_index_update(ids)
+        return
+    Example.objects.filter(pk__in=ids).update(search_vector=search_vector_expression())
 
 
 # Searching -----------------------------------------------------------------------------------
@@ -102,15 +166,6 @@ SEARCH_RESULT_LIMIT = 1000
 # escaped in Python and only these markers become <mark> tags: user text can never inject HTML.
 _START, _STOP = "\ue000", "\ue001"
 SNIPPET_FIELDS = ("summary", "what_changed", "enablers", "evidence")
-# Organisation is searched too, but only where it is shown (not on anonymous examples).
-FALLBACK_SEARCH_FIELDS = (
-    "title",
-    "summary",
-    "what_changed",
-    "enablers",
-    "evidence",
-    "risks_of_reverting",
-)
 SNIPPET_CHARS = 220
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -127,35 +182,63 @@ def search_query(q: str) -> SearchQuery:
     return SearchQuery(q[:MAX_QUERY_LENGTH], search_type="websearch", config=SEARCH_CONFIG)
 
 
+def _fts_phrase(words: list[str]) -> str:
+    return '"' + " ".join(words) + '"'
+
+
+def fts_query(q: str) -> str:
+    """The FTS5 MATCH expression for a web-search style query ("" when nothing to search).
+
+    As PostgreSQL's websearch syntax: words must all match, "quoted words" are a phrase,
+    `or` between terms is either, and `-word` excludes. Each term is quoted, so FTS5 operators
+    typed by a user are just words; the table's tokenizer stems them ("videos" finds "video")
+    and splits "COVID-19" into a phrase of "covid" and "19".
+    """
+    q = q[:MAX_QUERY_LENGTH]
+    clauses: list[str] = []  # each "AND", "OR" or a positive term
+    excluded: list[str] = []
+    pending_or = False
+    for quoted, bare in re.findall(r'"([^"]*)"?|(\S+)', q):
+        negative = bare.startswith("-")
+        if not quoted and bare.lower() == "or":
+            pending_or = bool(clauses)
+            continue
+        words = _WORD.findall((quoted or bare).lower())
+        if not words:
+            continue
+        term = _fts_phrase(words)
+        if negative:
+            excluded.append(term)
+            continue
+        if clauses:
+            clauses.append("OR" if pending_or else "AND")
+        clauses.append(term)
+        pending_or = False
+    if not clauses:
+        return ""
+    expression = " ".join(clauses)
+    if excluded:
+        expression = f"({expression}) NOT " + " NOT ".join(excluded)
+    return expression
+
+
 def _matching(queryset: QuerySet[Example], *, q: str) -> QuerySet[Example]:
     if uses_postgres_search():
         return queryset.filter(search_vector=search_query(q))
-    tag_through = Example.tags.through
-    for word in search_words(q):
-        matches = Q()
-        for field in FALLBACK_SEARCH_FIELDS:
-            matches |= Q(**{f"{field}__icontains": word})
-        matches |= Q(organisation__icontains=word, show_as_anonymous=False)
-        matches |= Q(
-            Exists(tag_through.objects.filter(example_id=OuterRef("pk"), tag__name__icontains=word))
-        )
-        queryset = queryset.filter(matches)
-    return queryset
+    return queryset.filter(
+        pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (fts_query(q),))
+    )
 
 
 def _rank(*, q: str) -> Any:
     if uses_postgres_search():
         return SearchRank(F("search_vector"), search_query(q))
-    # A rough relevance for SQLite: words in the title count most, then the summary.
-    title_hits = Q()
-    summary_hits = Q()
-    for word in search_words(q):
-        title_hits |= Q(title__icontains=word)
-        summary_hits |= Q(summary__icontains=word)
-    return Case(
-        When(title_hits, then=Value(3.0)),
-        When(summary_hits, then=Value(2.0)),
-        default=Value(1.0),
+    # bm25 is lower for better matches; negated, so that higher is more relevant as on PostgreSQL.
+    weights = ", ".join(str(weight) for _name, weight in FTS_COLUMNS)
+    return RawSQL(
+        f"SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s AND rowid = {Example._meta.db_table}.id",
+        (fts_query(q),),
         output_field=FloatField(),
     )
 
@@ -170,7 +253,7 @@ def example_search_filter(
     a search costs the same whatever it matches. Callers say "1,000 or more" at the limit.
     Runs one query at once, for the candidates.
     """
-    if not uses_postgres_search() and not search_words(q):
+    if not uses_postgres_search() and not fts_query(q):
         return queryset.none()
     limit = limit or SEARCH_RESULT_LIMIT
     # Fetched once here (one query) rather than as a subquery that both the count and the page
@@ -286,12 +369,24 @@ def example_snippets(*, example_ids: Sequence[int], q: str) -> dict[int, SafeStr
             )
         ).values_list("pk", "headline")
         return {pk: _marked_to_html(headline or "", escaped=True) for pk, headline in rows}
-    words = search_words(q)
-    snippets = {}
-    for pk, *texts in fields.values_list("pk", *SNIPPET_FIELDS):
-        chosen = next(
-            (t for t in texts if t and any(w in t.lower() for w in words)),
-            texts[0] or "",
+    match = fts_query(q)
+    if not match:
+        return {}
+    columns = [name for name, _weight in FTS_COLUMNS]
+    selects = ", ".join(
+        f"snippet({FTS_TABLE}, {columns.index(field)}, %s, %s, '…', 35)" for field in SNIPPET_FIELDS
+    )
+    ids = list(example_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, {selects}, summary FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN (SELECT value FROM json_each(%s))",
+            [*[_START, _STOP] * len(SNIPPET_FIELDS), match, json.dumps(ids)],
         )
-        snippets[pk] = highlight(chosen, words)
+        rows = cursor.fetchall()
+    snippets = {}
+    for pk, *texts, summary in rows:
+        # The first field with a highlighted match, else the start of the summary.
+        chosen = next((t for t in texts if t and _START in t), None)
+        snippets[pk] = _marked_to_html(chosen) if chosen else highlight(summary or "", [])
     return snippets

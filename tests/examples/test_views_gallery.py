@@ -119,6 +119,36 @@ class TestGallery:
         assert "Tagged “Remote working”" in html
         assert 'href="?sector=health"' in html
 
+    def test_tag_filter_offers_the_tags_in_use_with_counts(self, client):
+        housing = TagFactory(name="Housing", slug="housing")
+        PublishedExampleFactory(tags=[housing, TagFactory(name="Allotments", slug="allotments")])
+        PublishedExampleFactory(tags=[housing])
+        ExampleFactory(tags=[TagFactory(name="Draft only", slug="draft-only")])
+        TagFactory(name="Unused", slug="unused")
+
+        html = _html(client.get(GALLERY))
+        select = html[html.index('id="id_tag"') :]
+        select = select[: select.index("</select>")]
+
+        assert '<option value="" selected>All tags</option>' in select
+        assert '<option value="allotments">Allotments (1 example)</option>' in select
+        assert '<option value="housing">Housing (2 examples)</option>' in select
+        assert select.index("Allotments") < select.index("Housing")
+        assert "draft-only" not in select
+        assert "unused" not in select
+
+    def test_tag_links_keep_working_and_show_the_tag_chosen(self, client):
+        PublishedExampleFactory(
+            title="Hotel rooms", tags=[TagFactory(name="Housing", slug="housing")]
+        )
+        PublishedExampleFactory(title="Video clinics")
+
+        for value in ("housing", "Housing"):
+            html = _html(client.get(GALLERY, {"tag": value}))
+            assert '<option value="housing" selected>Housing (1 example)</option>' in html
+            assert "Hotel rooms" in html
+            assert "Video clinics" not in html
+
     @pytest.mark.parametrize(
         ("params", "message"),
         [
@@ -255,7 +285,7 @@ class TestGallery:
             html = _html(client.get(GALLERY))
         assert html.count('class="efc-card"') == 12
 
-        with django_assert_max_num_queries(7):  # + tag check, search candidates, snippets
+        with django_assert_max_num_queries(6):  # + search candidates, snippets (tags: no query)
             _html(client.get(GALLERY, {"q": "video", "tag": tags[0].slug, "page": 2}))
 
     def test_query_count_for_a_signed_in_reader(self, client, django_assert_max_num_queries):

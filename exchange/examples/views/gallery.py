@@ -89,6 +89,7 @@ def _filter_form_key(form: GalleryFilterForm) -> str:
             (name, form.data.getlist(name)) for name in form.fields if name in form.data
         ),
         "campaigns": [(value, str(label)) for value, label in form.fields["campaign"].choices],
+        "tags": [(value, str(label)) for value, label in form.fields["tag"].choices],
         "errors": form.errors.get_json_data(),
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
