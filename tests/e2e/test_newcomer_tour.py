@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from exchange.events.models import Booking, BookingState, Mode
 from exchange.workshops.models import Workshop
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +24,11 @@ EVENT_SLUG = "keeping-the-gains-2027"
 COMMENT = "We tried this on our ward too: the huddle made the difference."
 
 
-def sign_in(page, axe, email: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, axe, email: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
     page.goto(reverse("account_login"))
     axe.check(page)
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Sign out").wait_for()
     axe.check(page)
@@ -35,6 +36,8 @@ def sign_in(page, axe, email: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_newcomer_tour_visits_every_loop(live_server, browser, axe):
     call_command("load_demo", verbosity=0)
+    # Someone new to the site: the demo participant already holds places on the demo event.
+    newcomer = UserFactory(email="newcomer@example.net", display_name="Nia, new here")
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -53,8 +56,8 @@ def test_newcomer_tour_visits_every_loop(live_server, browser, axe):
     example_url = page.url
     axe.check(page)
 
-    # Converse: the participant comments on it.
-    sign_in(page, axe, "participant@example.org")
+    # Converse: the newcomer comments on it.
+    sign_in(page, axe, newcomer.email, PASSWORD)
     page.goto(example_url)
     page.get_by_label("Your comment").fill(COMMENT)
     policy = page.get_by_label("I have read the comments policy and my comment follows it")
@@ -75,7 +78,7 @@ def test_newcomer_tour_visits_every_loop(live_server, browser, axe):
     page.get_by_role("heading", name="Your bookings").wait_for()
     axe.check(page)
     waiting = Booking.objects.get(
-        user__email="participant@example.org",
+        user=newcomer,
         session__title=FULL_SESSION,
         mode=Mode.IN_PERSON,
         state=BookingState.WAITLISTED,
@@ -89,7 +92,7 @@ def test_newcomer_tour_visits_every_loop(live_server, browser, axe):
     page.get_by_role("heading", name="Your bookings").wait_for()
     axe.check(page)
     assert Booking.objects.filter(
-        user__email="participant@example.org",
+        user=newcomer,
         session__title=FULL_SESSION,
         mode=Mode.ONLINE,
         state=BookingState.CONFIRMED,
