@@ -367,6 +367,15 @@ def comment_get_for_viewer(*, viewer: Any, pk: int) -> Comment:
     return comment
 
 
+def comment_get_for_taking_part(*, viewer: Any, pk: int) -> Comment:
+    """The comment, if `viewer` may see it and its discussion is still open: replying to it or
+    reporting it makes no sense behind a closed target, even for moderators (Http404)."""
+    comment = comment_get_for_viewer(viewer=viewer, pk=pk)
+    if not discussion_is_open(comment.discussion):
+        raise Http404
+    return comment
+
+
 def _moderates_comments(viewer: Any) -> bool:
     return bool(
         getattr(viewer, "is_authenticated", False) and viewer.has_perm(Perm.MODERATE_COMMENTS)

@@ -121,9 +121,7 @@ def comment_create_on(request: HttpRequest, example: Any) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    parent = _comment_or_404(request, pk)
-    if not selectors.discussion_is_open(parent.discussion):  # moderators reach closed ones
-        raise Http404
+    parent = selectors.comment_get_for_taking_part(viewer=request.user, pk=pk)
     target = selectors.discussion_target(parent.discussion)
     ask_policy = not services.has_accepted_policy(request.user)
     if request.method == "GET":
@@ -211,11 +209,8 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_or_404(request, pk)
-    # Moderators reach comments behind closed targets, but there is nothing left to report.
-    if comment.state != CommentState.VISIBLE or not selectors.discussion_is_open(
-        comment.discussion
-    ):
+    comment = selectors.comment_get_for_taking_part(viewer=request.user, pk=pk)
+    if comment.state != CommentState.VISIBLE:
         raise Http404
     back = _anchor(_target_url(comment), comment)
     form = FlagForm(request.POST if request.method == "POST" else None)
