@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,12 +193,9 @@ def example_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def example_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """The author's own draft: a confirmation page, then deleting it (anyone else: 404)."""
-    example = get_object_or_404(
-        Example.objects.select_related("campaign", "author"),
-        pk=pk,
-        author=request.user,
-        status=ExampleStatus.DRAFT,
-    )
+    example = _own_example(request, pk)
+    if example.status != ExampleStatus.DRAFT:
+        raise Http404
     if request.method == "POST":
         try:
             services.example_delete_draft(actor=request.user, example=example)
