@@ -1,9 +1,10 @@
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from exchange.core.tokens import token_digest
 
 
 class ApiToken(models.Model):
@@ -25,7 +26,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def digest_of(raw_token: str) -> str:
-        return hashlib.sha256(raw_token.encode()).hexdigest()
+        return token_digest(raw_token)
 
     @staticmethod
     def new_raw_token() -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -31,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from exchange.core.caching import published_examples_changed
 from exchange.core.permissions import Perm, permission_holder_emails
 from exchange.core.services import audit_log, email_send
+from exchange.core.tokens import token_digest
 from exchange.examples.hooks import example_change_lost
 from exchange.examples.models import Campaign, Example, ExampleStatus
 from exchange.sustain import selectors
@@ -78,10 +78,6 @@ def months_add(moment: dt.datetime, months: int) -> dt.datetime:
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _summary_for(example_id: int) -> ExampleSustainSummary:
