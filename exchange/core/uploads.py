@@ -77,11 +77,16 @@ DEFAULT_LIMIT = UploadLimit("UPLOAD_DEFAULT_MAX_BYTES")
 
 
 def upload_limit_for(request: HttpRequest) -> UploadLimit:
+    """The URL's limit, resolved once per request (the middleware and the handler both ask)."""
+    cached: UploadLimit | None = getattr(request, "_upload_limit", None)
+    if cached is not None:
+        return cached
     try:
-        match = resolve(request.path_info)
+        limit = getattr(resolve(request.path_info).func, "upload_limit", None) or DEFAULT_LIMIT
     except Resolver404:
-        return DEFAULT_LIMIT
-    return getattr(match.func, "upload_limit", None) or DEFAULT_LIMIT
+        limit = DEFAULT_LIMIT
+    request._upload_limit = limit  # type: ignore[attr-defined]
+    return limit
 
 
 def _content_length(meta: dict[str, Any]) -> int:
